@@ -1,0 +1,5 @@
+"""`python -m mkbgraph` runs the CLI."""
+
+from .cli import main
+
+main()

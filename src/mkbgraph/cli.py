@@ -1,0 +1,186 @@
+"""The `mkbgraph` command line: each command is a thin wrapper over one typed function.
+
+Exit codes follow pySHACL: 0 valid, 1 violations, 2 unreadable input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .coverage import compute_coverage
+from .load import LoadError, ValidationReport, load_graph
+from .settings import Settings, get_settings
+from .stats import graph_stats
+from .store import BACKENDS
+
+app = typer.Typer(
+    help="mkbgraph: the MKB-actieplan 2019 progress report as a knowledge graph.", no_args_is_help=True
+)
+console = Console()
+err = Console(stderr=True)
+
+#: export format name -> (rdflib serializer, file extension).
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "ttl": ("turtle", "ttl"),
+    "nt": ("nt", "nt"),
+    "jsonld": ("json-ld", "jsonld"),
+    "xml": ("pretty-xml", "rdf"),
+}
+
+
+def _settings(data: Path | None) -> Settings:
+    base = get_settings()
+    return base.model_copy(update={"data_dir": data}) if data is not None else base
+
+
+def run_validate(settings: Settings) -> tuple[int, ValidationReport | None, str]:
+    """Validate ontology + data against the shapes. Returns (exit code, report, error text)."""
+    try:
+        loaded = load_graph(settings.ontology_dir, settings.data_dir, settings.shapes_dir, check=True)
+    except LoadError as exc:
+        return 2, None, str(exc)
+    assert loaded.report is not None
+    return (0 if loaded.report.conforms else 1), loaded.report, ""
+
+
+def format_report(report: ValidationReport) -> str:
+    """Violations grouped by shape, each with focus node, path and message."""
+    if report.conforms:
+        return "Valid: 0 violations."
+    lines = [f"{len(report.violations)} violation(s):"]
+    for shape, violations in sorted(report.by_shape().items()):
+        lines.append(f"\n== {shape} ({len(violations)})")
+        for v in violations:
+            path = f" [{v.path}]" if v.path else ""
+            value = f" value={v.value}" if v.value else ""
+            lines.append(f"  - {v.focus}{path}{value}\n    {v.message}")
+    return "\n".join(lines)
+
+
+@app.command()
+def validate(
+    data: Annotated[Path | None, typer.Option(help="Data folder (default: data/turtle).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the violations as JSON.")] = False,
+) -> None:
+    """Parse and validate the graph: exit 0 valid, 1 violations, 2 unreadable input."""
+    code, report, error = run_validate(_settings(data))
+    if code == 2:
+        err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        raise typer.Exit(2)
+    assert report is not None
+    if as_json:
+        print(
+            json.dumps(
+                {"conforms": report.conforms, "violations": [v.__dict__ for v in report.violations]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(format_report(report))
+    raise typer.Exit(code)
+
+
+def run_stats(settings: Settings) -> dict[str, int]:
+    """Counts per kind over the loaded graph (validated or not: stats describe what is there)."""
+    loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
+    return graph_stats(BACKENDS[settings.backend](loaded.graph))
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data: Annotated[Path | None, typer.Option(help="Data folder.")] = None,
+) -> None:
+    """Triples and resources per kind."""
+    try:
+        counts = run_stats(_settings(data))
+    except LoadError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    if as_json:
+        print(json.dumps(counts, indent=2))
+        return
+    table = Table("kind", "count")
+    for key, value in counts.items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+def run_export(settings: Settings, fmt: str) -> bytes:
+    """The merged graph (ontology + data) serialized in the given format."""
+    serializer, _ = EXPORT_FORMATS[fmt]
+    loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
+    return loaded.graph.serialize(format=serializer, encoding="utf-8")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="ttl | nt | jsonld | xml")] = "ttl",
+    output: Annotated[Path | None, typer.Option(help="File to write (default: standard output).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Data folder.")] = None,
+) -> None:
+    """Export the merged graph."""
+    if fmt not in EXPORT_FORMATS:
+        err.print(f"error: unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        raise typer.Exit(2)
+    try:
+        payload = run_export(_settings(data), fmt)
+    except LoadError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    if output is None:
+        sys.stdout.buffer.write(payload)
+    else:
+        output.write_bytes(payload)
+        err.print(f"wrote {len(payload)} bytes to {output}")
+
+
+@app.command()
+def coverage(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON, with every bullet and its resources.")
+    ] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="List covered bullets too.")] = False,
+    data: Annotated[Path | None, typer.Option(help="Data folder.")] = None,
+) -> None:
+    """Which bullets of the report are modelled, per chapter; lists the bullets with no resource."""
+    settings = _settings(data)
+    try:
+        loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
+    except LoadError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    report = compute_coverage(loaded.graph, settings.source_path)
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    table = Table("chapter", "covered", "bullets", "%")
+    for key, (covered, total) in report.per_chapter().items():
+        table.add_row(report.titles[key], str(covered), str(total), f"{100 * covered / total:.0f}")
+    table.add_row(
+        "total",
+        str(sum(b.covered for b in report.bullets)),
+        str(len(report.bullets)),
+        f"{100 * report.share():.0f}",
+    )
+    console.print(table)
+    for bullet in report.bullets if show_all else report.uncovered:
+        mark = "✓" if bullet.covered else "✗"
+        print(f"{mark} line {bullet.line} [{bullet.chapter}] {bullet.opening}")
+
+
+def main() -> None:
+    """Entry point of the `mkbgraph` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Loading and validating the graph: parse every Turtle file into a fresh staging graph, validate
+it with pySHACL, and only then hand it over.
+
+rdflib's parser is not atomic (a syntax error after 5,000 triples leaves those triples behind)
+and deep nesting raises ``RecursionError``; so each file is parsed into its own graph and merged
+only when all files parsed. Validation returns data (`ValidationReport`); the CLI turns it into
+exit codes and text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .namespaces import SH, bind_prefixes
+
+#: File extension -> rdflib parser format.
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
+
+
+class LoadError(Exception):
+    """A file could not be read or parsed; ``str()`` says where (``file:line``) and why."""
+
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, reduced to what a reader needs."""
+
+    shape: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What validation found. ``conforms`` is True when there are no violations."""
+
+    conforms: bool
+    violations: tuple[Violation, ...] = ()
+    text: str = ""
+
+    def by_shape(self) -> dict[str, list[Violation]]:
+        """Violations grouped by the shape that raised them, for readable output."""
+        groups: dict[str, list[Violation]] = {}
+        for v in self.violations:
+            groups.setdefault(v.shape, []).append(v)
+        return groups
+
+
+@dataclass
+class LoadedGraph:
+    """A parsed (and possibly validated) graph with the files it came from."""
+
+    graph: Graph
+    files: list[Path] = field(default_factory=list)
+    report: ValidationReport | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the content, so caches can tell one load from the next."""
+        digest = hashlib.sha256()
+        for line in sorted(self.graph.serialize(format="nt").splitlines()):
+            digest.update(line.encode())
+        return digest.hexdigest()[:16]
+
+
+def rdf_files(*folders: Path) -> list[Path]:
+    """All RDF files under the folders, sorted so loads are reproducible."""
+    found: list[Path] = []
+    for folder in folders:
+        if folder.is_file():
+            found.append(folder)
+            continue
+        if not folder.is_dir():
+            raise LoadError(folder, None, "folder not found")
+        found.extend(p for p in folder.rglob("*") if p.suffix in FORMATS and p.is_file())
+    return sorted(found)
+
+
+def parse_file(path: Path) -> Graph:
+    """Parse one file into a fresh graph, turning every parser failure into a `LoadError`."""
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise LoadError(path, None, f"unknown RDF file extension {path.suffix!r}")
+    graph = Graph()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(path, None, f"cannot read file: {exc}") from exc
+    try:
+        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except BadSyntax as exc:
+        raise LoadError(path, exc.lines + 1, f"Turtle syntax error: {exc._why}") from exc
+    except RecursionError as exc:
+        raise LoadError(path, None, "nesting too deep to parse (recursion limit)") from exc
+    except Exception as exc:  # other parser plugins (JSON-LD, RDF/XML) raise their own types
+        raise LoadError(path, _line_of(exc), f"parse error: {exc}") from exc
+    return graph
+
+
+def _line_of(exc: Exception) -> int | None:
+    """Best effort line number from a parser exception that carries one."""
+    for attr in ("lineno", "line", "lines"):
+        value = getattr(exc, attr, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def parse_files(paths: Iterable[Path]) -> LoadedGraph:
+    """Parse all files; the merged graph exists only if every file parsed."""
+    parts: list[tuple[Path, Graph]] = [(p, parse_file(p)) for p in paths]
+    merged = Graph()
+    bind_prefixes(merged)
+    for _, part in parts:
+        for triple in part:
+            merged.add(triple)
+    return LoadedGraph(graph=merged, files=[p for p, _ in parts])
+
+
+def load_shapes(shapes_dir: Path) -> Graph:
+    """The SHACL shapes graph; kept apart from the data so it never gets queried as data."""
+    return parse_files(rdf_files(shapes_dir)).graph
+
+
+def validate(data: Graph, shapes: Graph) -> ValidationReport:
+    """Validate with pySHACL: no inference, no owl:imports fetching, SHACL-SPARQL enabled.
+
+    The ontology is expected inside ``data`` (it is loaded with it), because the shapes check
+    ``sh:class`` through ``rdfs:subClassOf`` and read the SKOS lists the ontology defines.
+    """
+    conforms, results, text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        do_owl_imports=False,
+        meta_shacl=False,
+    )
+    violations = tuple(_violations(results))
+    return ValidationReport(conforms=bool(conforms), violations=violations, text=str(text))
+
+
+def _violations(results: Graph) -> Iterable[Violation]:
+    """Read the SHACL results graph into `Violation` records, preferring Dutch messages."""
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        messages = list(results.objects(result, SH.resultMessage))
+        message = _pick_message(messages)
+        shape = results.value(result, SH.sourceShape)
+        yield Violation(
+            shape=_shape_name(results, shape),
+            focus=str(results.value(result, SH.focusNode)),
+            path=_opt(results.value(result, SH.resultPath)),
+            value=_opt(results.value(result, SH.value)),
+            message=message,
+            severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+        )
+
+
+def _pick_message(messages: Sequence[object]) -> str:
+    for lang in ("nl", "en", None):
+        for m in messages:
+            if isinstance(m, Literal) and m.language == lang:
+                return str(m)
+    return str(messages[0]) if messages else "(geen melding)"
+
+
+def _shape_name(results: Graph, shape: object) -> str:
+    """A node shape's IRI, or for a property shape the path it constrains."""
+    if isinstance(shape, URIRef):
+        return str(shape)
+    path = results.value(shape, SH.path) if shape is not None else None  # type: ignore[arg-type]
+    return f"property shape on {path}" if path is not None else "anonymous shape"
+
+
+def _opt(node: object) -> str | None:
+    return None if node is None else str(node)
+
+
+def load_graph(
+    ontology_dir: Path, data_dir: Path, shapes_dir: Path | None, *, check: bool = True
+) -> LoadedGraph:
+    """Parse ontology and data into one staging graph and (optionally) validate it.
+
+    Raises `LoadError` on unreadable input; returns the graph with its validation report
+    either way, so the caller decides whether a non-conforming graph may be served.
+    """
+    loaded = parse_files(rdf_files(ontology_dir, data_dir))
+    if check and shapes_dir is not None:
+        loaded.report = validate(loaded.graph, load_shapes(shapes_dir))
+    return loaded

@@ -1,0 +1,57 @@
+"""Typed settings, read once from the environment (prefix ``MKBGRAPH_``) with sane defaults.
+
+Every setting is documented in the README table; a test fails when one is not.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root when running from a checkout (src/mkbgraph/settings.py -> ../../).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Configuration of mkbgraph: where the data lives, which store answers, and the limits."""
+
+    model_config = SettingsConfigDict(env_prefix="MKBGRAPH_", extra="ignore")
+
+    data_dir: Path = Field(
+        PROJECT_ROOT / "data" / "turtle", description="Folder of Turtle data files (searched recursively)."
+    )
+    ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="Folder of ontology Turtle files.")
+    shapes_dir: Path = Field(
+        PROJECT_ROOT / "shapes", description="Folder of SHACL shapes (kept apart from the data)."
+    )
+    source_path: Path = Field(
+        PROJECT_ROOT.parent / "shared" / "source" / "voortgangsrapportage-mkb-actieplan-2019.txt",
+        description="The report's text, used by `coverage` and the quote test.",
+    )
+    queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Folder of canned SPARQL queries (*.rq).")
+    term_base: str = Field("https://w3id.org/mkbgraph/def/", description="Namespace of the ontology terms.")
+    data_base: str = Field("https://w3id.org/mkbgraph/id/", description="Namespace of the data resources.")
+    backend: Literal["oxigraph", "rdflib"] = Field(
+        "oxigraph", description="Query engine behind the store seam: embedded Oxigraph (fast) or rdflib."
+    )
+    validate_on_load: bool = Field(True, description="Refuse to serve a graph that violates the shapes.")
+    host: str = Field("127.0.0.1", description="Address `serve` binds to.")
+    port: int = Field(8000, description="Port `serve` listens on.")
+    query_timeout: float = Field(10.0, gt=0, description="Hard time limit of one SPARQL query, in seconds.")
+    max_rows: int = Field(
+        10_000, gt=0, description="Most result rows returned; more are cut and flagged `truncated`."
+    )
+    max_body_bytes: int = Field(100_000, gt=0, description="Largest accepted request body (413 beyond).")
+    query_workers: int = Field(
+        2, ge=1, description="Worker processes that run SPARQL queries (killable at the deadline)."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment once."""
+    return Settings()
