@@ -177,6 +177,31 @@ def coverage(
         print(f"{mark} line {bullet.line} [{bullet.chapter}] {bullet.opening}")
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default from settings: 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings: 8000).")] = None,
+) -> None:
+    """Load and validate the graph, then serve the web app and SPARQL endpoint."""
+    import uvicorn
+
+    from .app import create_app
+    from .store import InvalidGraphError
+
+    settings = get_settings()
+    try:
+        application = create_app(settings)
+    except LoadError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    except InvalidGraphError as exc:
+        err.print(format_report(exc.report), markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
 def main() -> None:
     """Entry point of the `mkbgraph` script."""
     app()
