@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         10_000, gt=0, description="Most result rows returned; more are cut and flagged `truncated`."
     )
     max_body_bytes: int = Field(100_000, gt=0, description="Largest accepted request body (413 beyond).")
+    node_modules_dir: Path = Field(
+        PROJECT_ROOT / "node_modules",
+        description="npm packages folder (`npm ci`) the web app serves YASGUI from; without it /query is a plain form.",
+    )
     query_workers: int = Field(
         2, ge=1, description="Worker processes that run SPARQL queries (killable at the deadline)."
     )
