@@ -5,7 +5,8 @@ Three projections, all keyed by IRI string:
 - `full_graph(graph)`: the typed multigraph. One node per resource of a known kind (see `KINDS`),
   one edge per triple whose predicate is in `RELATIONS`, directed as the triple (subject -> object),
   keyed by the relation. Node attributes: `kind`, `label` (Dutch), `abbr` (first skos:altLabel or
-  ""), `themes` (sorted list of theme IRIs the node is tied to). Edge attributes: `relation` (short
+  ""), `themes` (sorted list of theme IRIs the node is tied to), `classification` (last segment of
+  org:classification such as "ministry"; "" elsewhere). Edge attributes: `relation` (short
   key), `label` (Dutch label of the predicate from the ontology), `predicate` (IRI), and `quote` /
   `section`: one provenance excerpt of the edge's *subject* (prov:wasDerivedFrom). Excerpts belong
   to resources, not to triples, so this is the subject's excerpt that names the object (its label
@@ -189,6 +190,12 @@ def kind_of(graph: Graph, iri: URIRef) -> str | None:
     return None
 
 
+def _classification(graph: Graph, iri: URIRef) -> str:
+    """The last segment of org:classification (e.g. "ministry"), or "" for unclassified resources."""
+    values = sorted(str(v) for v in graph.objects(iri, ORG.classification))
+    return values[0].rstrip("/").rsplit("/", 1)[-1] if values else ""
+
+
 def _relation_labels(graph: Graph) -> dict[str, str]:
     """Relation key -> Dutch label of its predicate in the ontology (fallback when unlabelled)."""
     labels = {}
@@ -265,7 +272,14 @@ def full_graph(graph: Graph, projection: Projection | None = None) -> nx.MultiDi
     for node, kind in kinds.items():
         label, abbr = resource_label(graph, node), resource_abbr(graph, node)
         names[node] = (label, abbr)
-        result.add_node(str(node), kind=kind, label=label, abbr=abbr, themes=[])
+        result.add_node(
+            str(node),
+            kind=kind,
+            label=label,
+            abbr=abbr,
+            themes=[],
+            classification=_classification(graph, node),
+        )
 
     quotes_cache: dict[URIRef, list[tuple[str, str]]] = {}
     for subject, relation, obj in sorted(triples, key=lambda t: (str(t[0]), t[1].key, str(t[2]))):

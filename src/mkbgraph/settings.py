@@ -53,6 +53,20 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         2, ge=1, description="Worker processes that run SPARQL queries (killable at the deadline)."
     )
+    network_exact_max_nodes: int = Field(
+        2000,
+        gt=0,
+        description="Largest graph (nodes) whose betweenness is computed exactly; above it a sampled estimate, flagged `approximate`.",
+    )
+    network_betweenness_k: int = Field(
+        256, gt=0, description="Pivot nodes of the sampled betweenness estimate on large graphs."
+    )
+    network_seed: int = Field(
+        42, description="Random seed of sampled betweenness, Louvain communities and the network layout."
+    )
+    network_layout_iterations: int = Field(
+        50, ge=0, description="Spring-layout iterations of the network view's layout (computed once per graph)."
+    )
 
 
 @lru_cache(maxsize=1)
