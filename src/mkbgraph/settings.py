@@ -65,7 +65,9 @@ class Settings(BaseSettings):
         42, description="Random seed of sampled betweenness, Louvain communities and the network layout."
     )
     network_layout_iterations: int = Field(
-        50, ge=0, description="Spring-layout iterations of the network view's layout (computed once per graph)."
+        50,
+        ge=0,
+        description="Spring-layout iterations of the network view's layout (computed once per graph).",
     )
 
 
