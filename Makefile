@@ -1,0 +1,59 @@
+# mkbgraph: two commands on a fresh machine.
+#   make run   installs everything into .venv, loads and validates the graph, serves http://127.0.0.1:8000
+#   make test  installs everything (incl. Debian's chromium for the browser tests) and runs all tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# The SPARQL editor (YASGUI) comes from npm when package.json is there.
+NODE_STAMP := $(if $(wildcard package.json),node_modules/.installed,)
+
+.PHONY: install run test lint format validate stats coverage bench browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+node_modules/.installed: package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP)
+
+# Debian's chromium for the Playwright browser tests (a `playwright install` download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+run: install
+	$(BIN)/mkbgraph serve
+
+test: install browser
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+validate: install
+	$(BIN)/mkbgraph validate
+
+stats: install
+	$(BIN)/mkbgraph stats
+
+coverage: install
+	$(BIN)/mkbgraph coverage
+
+bench: install
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output bench/results

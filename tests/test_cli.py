@@ -1,0 +1,99 @@
+"""The CLI as a user runs it: a real `mkbgraph` process, its exit codes and its output."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from mkbgraph.stats import COUNTED_CLASSES
+
+from .conftest import FIXTURES
+
+
+def mkbgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkbgraph", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_validate_passes_on_the_shipped_data() -> None:
+    result = mkbgraph("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 violations" in result.stdout
+
+
+def test_validate_exits_1_with_the_shape_message(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "valid" / "mini.ttl", tmp_path / "mini.ttl")
+    shutil.copy(FIXTURES / "invalid" / "amount-as-string.ttl", tmp_path / "broken.ttl")
+    result = mkbgraph("validate", "--data", str(tmp_path))
+    assert result.returncode == 1
+    assert "xsd:decimal (geen tekst)" in result.stdout
+    assert "https://w3id.org/mkbgraph/id/amount/x" in result.stdout
+
+
+def test_validate_json_lists_violations(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "valid" / "mini.ttl", tmp_path / "mini.ttl")
+    shutil.copy(FIXTURES / "invalid" / "action-no-responsible.ttl", tmp_path / "broken.ttl")
+    result = mkbgraph("validate", "--data", str(tmp_path), "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    assert report["violations"][0]["focus"] == "https://w3id.org/mkbgraph/id/action/x"
+
+
+def test_validate_exits_2_with_file_and_line_on_a_syntax_error(tmp_path: Path) -> None:
+    (tmp_path / "broken.ttl").write_text(
+        "@prefix ex: <https://example.org/> .\n\nex:a ex:b ex:c ;\n    ex:d .\n"
+    )
+    result = mkbgraph("validate", "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path / 'broken.ttl'}:4" in result.stderr.replace("\n", "")
+
+
+def test_stats_json_has_every_key() -> None:
+    result = mkbgraph("stats", "--json")
+    assert result.returncode == 0
+    stats = json.loads(result.stdout)
+    assert {"triples", *COUNTED_CLASSES} <= set(stats)
+    assert stats["themes"] == 7 and stats["action_lines"] == 25
+    assert stats["triples"] > 1000
+    assert stats["parliamentary_requests"] >= stats["motions"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("xml", "xml")]
+)
+def test_export_round_trips(tmp_path: Path, fmt: str, parser: str) -> None:
+    shutil.copy(FIXTURES / "valid" / "mini.ttl", tmp_path / "mini.ttl")
+    out = tmp_path / f"graph.{fmt}"
+    result = mkbgraph("export", "--format", fmt, "--output", str(out), "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    exported = Graph().parse(out, format=parser)
+    original = Graph().parse(FIXTURES / "valid" / "mini.ttl")
+    assert len(exported) > len(original)  # ontology + data
+    assert set(original.predicates()) <= set(exported.predicates())
+
+
+def test_export_refuses_an_unknown_format() -> None:
+    result = mkbgraph("export", "--format", "yaml")
+    assert result.returncode == 2
+    assert "unknown format" in result.stderr
+
+
+def test_coverage_json_reports_chapters() -> None:
+    result = mkbgraph("coverage", "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert {"samenvatting", "thema-1", "thema-7"} <= set(report["chapters"])
+    assert report["total"]["bullets"] == 140

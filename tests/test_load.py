@@ -1,0 +1,112 @@
+"""Loading: errors say file:line and why; a failed load leaves the previous graph serving."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mkbgraph.load import LoadError, parse_file, parse_files, rdf_files
+from mkbgraph.settings import Settings
+from mkbgraph.store import InvalidGraphError, LiveGraph
+
+from .conftest import FIXTURES
+
+PREFIX = "@prefix ex: <https://example.org/> .\n"
+
+
+def test_syntax_error_reports_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        PREFIX + 'ex:a ex:b ex:c .\nex:a ex:b "unterminated .\nex:d ex:e ex:f .\n', encoding="utf-8"
+    )
+    with pytest.raises(LoadError) as info:
+        parse_file(bad)
+    assert info.value.line == 3
+    assert str(info.value).startswith(f"{bad}:3: ")
+    assert "syntax" in str(info.value).lower()
+
+
+def test_deep_nesting_is_a_load_error_not_a_crash(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.ttl"
+    deep.write_text(
+        PREFIX + "ex:a ex:b " + "[ ex:c " * 3000 + "ex:d" + " ]" * 3000 + " .\n", encoding="utf-8"
+    )
+    with pytest.raises(LoadError) as info:
+        parse_file(deep)
+    assert "deep.ttl" in str(info.value)
+
+
+def test_a_failing_file_leaves_no_partial_graph(tmp_path: Path) -> None:
+    good = tmp_path / "a.ttl"
+    good.write_text(PREFIX + "".join(f"ex:s{i} ex:p ex:o .\n" for i in range(5000)), encoding="utf-8")
+    bad = tmp_path / "b.ttl"
+    bad.write_text(PREFIX + "ex:s ex:p .\n", encoding="utf-8")
+    with pytest.raises(LoadError):
+        parse_files([good, bad])
+
+
+def test_unknown_extension_and_missing_folder(tmp_path: Path) -> None:
+    weird = tmp_path / "x.txt"
+    weird.write_text("hello", encoding="utf-8")
+    with pytest.raises(LoadError, match="unknown RDF file extension"):
+        parse_file(weird)
+    with pytest.raises(LoadError, match="folder not found"):
+        rdf_files(tmp_path / "absent")
+
+
+def _live(data_dir: Path) -> LiveGraph:
+    return LiveGraph(Settings(data_dir=data_dir))
+
+
+def test_reload_keeps_the_previous_graph_on_a_syntax_error(mini_settings: Settings) -> None:
+    live = LiveGraph(mini_settings)
+    before = live.current
+    (mini_settings.data_dir / "broken.ttl").write_text(PREFIX + "ex:a ex:b .\n", encoding="utf-8")
+    outcome = live.reload()
+    assert not outcome.ok
+    assert "broken.ttl:2" in outcome.message
+    assert live.current is before
+    assert len(live.current.store) == len(before.store)
+
+
+def test_reload_keeps_the_previous_graph_when_the_new_one_violates_the_shapes(
+    mini_settings: Settings,
+) -> None:
+    live = LiveGraph(mini_settings)
+    before = live.current
+    broken = (FIXTURES / "invalid" / "action-no-responsible.ttl").read_text(encoding="utf-8")
+    (mini_settings.data_dir / "invalid.ttl").write_text(broken, encoding="utf-8")
+    outcome = live.reload()
+    assert not outcome.ok
+    assert "violat" in outcome.message
+    assert live.current is before
+
+
+def test_reload_swaps_in_a_good_graph_and_tells_listeners(mini_settings: Settings) -> None:
+    live = LiveGraph(mini_settings)
+    before = live.current
+    seen: list[str] = []
+    live.listeners.append(lambda snap: seen.append(snap.version))
+    extra = mini_settings.data_dir / "extra.ttl"
+    extra.write_text(
+        "@prefix reg: <https://w3id.org/mkbgraph/id/region/> .\n"
+        "@prefix mkb: <https://w3id.org/mkbgraph/def/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'reg:walcheren a mkb:Region ; rdfs:label "Walcheren"@nl .\n',
+        encoding="utf-8",
+    )
+    outcome = live.reload()
+    assert outcome.ok
+    assert live.current is not before
+    assert len(live.current.store) == len(before.store) + 2
+    assert seen == [live.current.version] and live.current.version != before.version
+
+
+def test_first_load_of_an_invalid_graph_raises(make_data_dir: Callable[[dict[str, str]], Path]) -> None:
+    broken = (FIXTURES / "invalid" / "motion-no-submitter.ttl").read_text(encoding="utf-8")
+    live = _live(make_data_dir({"x.ttl": broken}))
+    with pytest.raises(InvalidGraphError) as info:
+        live.current  # noqa: B018
+    assert any("indiener" in v.message for v in info.value.report.violations)

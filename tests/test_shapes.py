@@ -1,0 +1,68 @@
+"""Each shape has a valid and an invalid example (Brick's habit); each invalid file must fail with
+the message its header announces (`# expect: ...`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from mkbgraph.load import load_shapes, parse_files, rdf_files, validate
+from mkbgraph.namespaces import SH
+from mkbgraph.settings import Settings
+
+from .conftest import FIXTURES
+
+SETTINGS = Settings()
+INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load_shapes(SETTINGS.shapes_dir)
+
+
+def _header(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[:3]:
+        if line.startswith("# ") and ": " in line:
+            key, value = line[2:].split(": ", 1)
+            values[key] = value
+    return values
+
+
+def test_the_valid_mini_graph_conforms(shapes: Graph) -> None:
+    graph = parse_files(rdf_files(SETTINGS.ontology_dir, FIXTURES / "valid")).graph
+    report = validate(graph, shapes)
+    assert report.conforms, report.text
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
+def test_each_broken_fixture_fails_with_its_message(shapes: Graph, path: Path) -> None:
+    expected = _header(path)["expect"]
+    graph = parse_files(rdf_files(SETTINGS.ontology_dir, FIXTURES / "valid", path)).graph
+    report = validate(graph, shapes)
+    assert not report.conforms
+    messages = [v.message for v in report.violations]
+    assert any(expected in m for m in messages), messages
+
+
+def test_every_targeted_shape_has_a_broken_fixture(shapes: Graph) -> None:
+    targeted = {
+        s
+        for s in shapes.subjects(RDF.type, SH.NodeShape)
+        if any(
+            True for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf) for _ in shapes.objects(s, p)
+        )
+    }
+    announced = {_header(p)["shape"] for p in INVALID}
+    names = {str(s).rsplit("/", 1)[-1] for s in targeted if isinstance(s, URIRef)}
+    assert names - announced == set(), "shapes without a broken example"
+
+
+def test_every_constraint_has_a_dutch_and_english_message(shapes: Graph) -> None:
+    for prop_shape in shapes.subjects(SH.path, None):
+        langs = {getattr(m, "language", None) for m in shapes.objects(prop_shape, SH.message)}
+        assert {"nl", "en"} <= langs, f"property shape on {shapes.value(prop_shape, SH.path)} lacks messages"
