@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .cli_network import network_app
 from .coverage import compute_coverage
 from .load import LoadError, ValidationReport, load_graph
 from .settings import Settings, get_settings
@@ -23,6 +24,7 @@ from .store import BACKENDS
 app = typer.Typer(
     help="mkbgraph: the MKB-actieplan 2019 progress report as a knowledge graph.", no_args_is_help=True
 )
+app.add_typer(network_app, name="network")
 console = Console()
 err = Console(stderr=True)
 

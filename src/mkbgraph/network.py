@@ -25,7 +25,7 @@ empty strings, never None, so the graphs export to GraphML/GEXF unchanged.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -441,3 +441,11 @@ def motion_graph(
 def nodes_of_kind(full: nx.MultiDiGraph, kind: str) -> list[str]:
     """The IRIs of the nodes of one kind, sorted."""
     return sorted(n for n, d in full.nodes(data=True) if d["kind"] == kind)
+
+
+#: Projection name -> builder from the full graph: what exports and the API offer by name.
+PROJECTIONS: dict[str, Callable[[nx.MultiDiGraph], nx.Graph]] = {
+    "full": lambda full: full,
+    "stakeholder": stakeholder_graph,
+    "motion": motion_graph,
+}
