@@ -55,4 +55,6 @@ def _registrations() -> list:  # type: ignore[type-arg]
     Each feature module (SPARQL endpoint, network API, web pages) exposes `register(app)`;
     add it to this list when the module lands.
     """
-    return []
+    from . import network_api
+
+    return [network_api.register]

@@ -28,7 +28,7 @@ network_app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DataOption = Annotated[Path | None, typer.Option(help="Data folder (default: data/turtle).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]

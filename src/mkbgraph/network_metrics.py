@@ -22,7 +22,7 @@ import networkx as nx
 from rdflib import Graph
 
 from .network import ACTION_ROLES, REQUEST_KINDS, full_graph, nodes_of_kind, stakeholder_graph
-from .network_paths import ResourceIndex, explained_path
+from .network_paths import ResourceIndex, connections, explained_path
 from .settings import Settings
 from .store import LiveGraph, Snapshot
 
@@ -399,13 +399,20 @@ class NetworkAnalysis:
     full: nx.MultiDiGraph
     options: MetricOptions
     _memo: dict[tuple[str, str | None], Any] = field(default_factory=dict)
-    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _locks: dict[tuple[str, str | None], threading.Lock] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _once(self, name: str, arg: str | None, compute: Callable[[], Any]) -> Any:
+        """Compute a figure once; concurrent askers of the same figure wait, others do not."""
+        key = (name, arg)
         with self._lock:
-            if (name, arg) not in self._memo:
-                self._memo[(name, arg)] = compute()
-            return self._memo[(name, arg)]
+            if key in self._memo:
+                return self._memo[key]
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
 
     def key_players(self, theme: str | None = None) -> dict[str, Any]:
         """Organisation rankings overall or in one theme (theme IRI)."""
@@ -440,20 +447,17 @@ class NetworkAnalysis:
         return None if name is None else self.resolve(name, frozenset({"theme"}))
 
     def path(self, source: str, target: str, *, through_hubs: bool = False) -> dict[str, Any]:
-        """The explained shortest path between two named resources (cached per pair)."""
+        """The explained shortest path between two named resources (a breadth-first search: cheap)."""
         start, end = self.resolve(source), self.resolve(target)
-
-        def compute() -> dict[str, Any]:
-            steps = explained_path(self.full, start, end, through_hubs=through_hubs)
-            return {
-                "from": _ref(self.full, start),
-                "to": _ref(self.full, end),
-                "length": len(steps),
-                "through_hubs": through_hubs,
-                "steps": steps,
-            }
-
-        return self._once("path", f"{start} {end} {through_hubs}", compute)
+        undirected = self._once("connections", None, lambda: connections(self.full))
+        steps = explained_path(self.full, start, end, through_hubs=through_hubs, undirected=undirected)
+        return {
+            "from": _ref(self.full, start),
+            "to": _ref(self.full, end),
+            "length": len(steps),
+            "through_hubs": through_hubs,
+            "steps": steps,
+        }
 
 
 class NetworkCache:

@@ -122,12 +122,8 @@ class ResourceIndex:
 
     def _ambiguous(self, name: str, nodes: list[str]) -> AmbiguousResource:
         shown = [self._candidate(n) for n in nodes[:MAX_CANDIDATES]]
-        listing = "; ".join(f"{c['label']} <{c['iri']}>" for c in shown)
-        more = f" and {len(nodes) - MAX_CANDIDATES} more" if len(nodes) > MAX_CANDIDATES else ""
         return AmbiguousResource(
-            name,
-            f"{name!r} names {len(nodes)} resources: {listing}{more}; give an IRI or a longer name",
-            shown,
+            name, f"{name!r} names {len(nodes)} resources; give its IRI or a longer name", shown
         )
 
 
@@ -139,25 +135,37 @@ def _expand_prefixed(text: str) -> str | None:
     return None
 
 
+def connections(full: nx.MultiDiGraph) -> nx.Graph:
+    """The full graph with direction and parallel edges dropped: who is next to whom."""
+    undirected = nx.Graph()
+    undirected.add_nodes_from(full.nodes)
+    undirected.add_edges_from(full.edges())
+    return undirected
+
+
 def explained_path(
-    full: nx.MultiDiGraph, source: str, target: str, *, through_hubs: bool = False
+    full: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    *,
+    through_hubs: bool = False,
+    undirected: nx.Graph | None = None,
 ) -> list[dict[str, Any]]:
     """The shortest chain of triples from `source` to `target` (IRIs), one explained step per triple.
 
     Each step: `from` and `to` (IRI, label, kind), `relation`, `label` (Dutch), `predicate`,
     `direction` ("forward" when the triple is from -> to, "backward" when it is to -> from),
     `subject` and `object` of the triple as stored, and the `quote` and `section` behind it.
-    Raises `NoPath` when nothing connects them.
+    `undirected` is `connections(full)` when the caller keeps one. Raises `NoPath` when nothing
+    connects them.
     """
-    undirected = nx.Graph()
-    undirected.add_nodes_from(full.nodes)
-    for subject, obj in full.edges():
-        undirected.add_edge(subject, obj)
+    graph = undirected if undirected is not None else connections(full)
     if not through_hubs:
-        hubs = {n for n, d in full.nodes(data=True) if d["kind"] in HUB_KINDS and n not in (source, target)}
-        undirected.remove_nodes_from(hubs)
+        graph = nx.subgraph_view(
+            graph, filter_node=lambda n: n in (source, target) or full.nodes[n]["kind"] not in HUB_KINDS
+        )
     try:
-        nodes = nx.shortest_path(undirected, source, target)
+        nodes = nx.shortest_path(graph, source, target)
     except nx.NetworkXNoPath as exc:
         hint = (
             ""

@@ -1,0 +1,209 @@
+"""The network analytics as JSON under `/api/network/...`, documented in OpenAPI.
+
+Every figure comes from the per-snapshot cache (`network_metrics.analysis`): a request never
+computes a metric that an earlier request (or the warm-up thread started at registration)
+already computed for the same loaded graph. Errors share one shape:
+`{"error": {"status": 404, "title": "...", "detail": "...", "candidates": [...]}}` (candidates
+only where a name was unknown or ambiguous).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from .network import PROJECTIONS
+from .network_export import EXPORT_FORMATS, export_graph
+from .network_metrics import MetricOptions, NetworkAnalysis, analysis, attach
+from .network_paths import AmbiguousResource, NoPath, ResolveError
+from .store import Snapshot
+
+TAG = "network"
+THEME_HELP = (
+    "Only this theme: its IRI, label, number or slug (e.g. `Digitalisering`, `3`, `theme:digitalisering`). "
+    "Leave out for all themes."
+)
+NAME_HELP = "A resource: IRI, prefixed name (`orgn:kvk`), label, abbreviation or slug, case-insensitive."
+
+router = APIRouter(prefix="/api/network", tags=[TAG])
+
+
+def error_response(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    """The API's one error shape."""
+    return JSONResponse(
+        {"error": {"status": status, "title": title, "detail": detail, **extra}}, status_code=status
+    )
+
+
+def _resolve_error(exc: ResolveError) -> JSONResponse:
+    if isinstance(exc, AmbiguousResource):
+        return error_response(400, "Ambiguous name", str(exc), candidates=exc.candidates)
+    return error_response(404, "Unknown resource", str(exc), candidates=exc.candidates)
+
+
+def _analysis(request: Request) -> NetworkAnalysis:
+    snapshot: Snapshot = request.app.state.live.current
+    return analysis(snapshot, request.app.state.network_options)
+
+
+def _envelope(result: NetworkAnalysis, body: dict[str, Any]) -> dict[str, Any]:
+    return {"version": result.version, **body}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Ambiguous name or unknown format; `error.candidates` lists the matches."},
+    404: {"description": "No such resource (or no path); `error.candidates` lists near matches."},
+}
+
+
+@router.get("/stats", summary="Key players and coordination gaps", responses=ERRORS)
+def stats(request: Request, theme: Annotated[str | None, Query(description=THEME_HELP)] = None) -> Any:
+    """Rankings of organisations (degree, weighted degree, betweenness, PageRank, eigenvector; who
+    leads, who partners, which ministries act alone) and the coordination gaps, overall or per theme.
+    `key_players.approximate` is true when betweenness is a sampled estimate."""
+    result = _analysis(request)
+    try:
+        theme_iri = result.resolve_theme(theme)
+    except ResolveError as exc:
+        return _resolve_error(exc)
+    return _envelope(
+        result,
+        {"theme": theme_iri, "key_players": result.key_players(theme_iri), "gaps": result.gaps(theme_iri)},
+    )
+
+
+@router.get("/key-players", summary="Organisation rankings by centrality and role", responses=ERRORS)
+def key_players(request: Request, theme: Annotated[str | None, Query(description=THEME_HELP)] = None) -> Any:
+    """Centrality of organisations in the stakeholder graph, who leads most, who partners most and
+    which ministries act alone."""
+    result = _analysis(request)
+    try:
+        theme_iri = result.resolve_theme(theme)
+    except ResolveError as exc:
+        return _resolve_error(exc)
+    return _envelope(result, result.key_players(theme_iri))
+
+
+@router.get("/gaps", summary="Coordination gaps", responses=ERRORS)
+def gaps(request: Request, theme: Annotated[str | None, Query(description=THEME_HELP)] = None) -> Any:
+    """Actions with a lead and no partner, organisations that never lead, requests answered by one
+    action or none, unused instruments, and per theme the articulation points and bridges."""
+    result = _analysis(request)
+    try:
+        theme_iri = result.resolve_theme(theme)
+    except ResolveError as exc:
+        return _resolve_error(exc)
+    return _envelope(result, result.gaps(theme_iri))
+
+
+@router.get("/path", summary="How two resources are connected", responses=ERRORS)
+def path(
+    request: Request,
+    source: Annotated[str, Query(alias="from", description=f"Start. {NAME_HELP}")],
+    target: Annotated[str, Query(alias="to", description=f"End. {NAME_HELP}")],
+    through_hubs: Annotated[
+        bool,
+        Query(
+            description="Allow steps through themes and action lines, which connect everything in a theme."
+        ),
+    ] = False,
+) -> Any:
+    """The shortest chain of relations between two resources; each step has the relation, its Dutch
+    label, its direction (`forward`: the triple runs from -> to) and the source quote behind it."""
+    result = _analysis(request)
+    try:
+        return _envelope(result, result.path(source, target, through_hubs=through_hubs))
+    except ResolveError as exc:
+        return _resolve_error(exc)
+    except NoPath as exc:
+        return error_response(404, "No path", str(exc))
+
+
+@router.get("/communities", summary="Communities of organisations (Louvain)")
+def communities(request: Request) -> Any:
+    """Louvain communities of the stakeholder graph (fixed seed), largest first, each with its
+    members and dominant themes; `membership` maps each organisation to its community id."""
+    result = _analysis(request)
+    return _envelope(result, result.communities())
+
+
+@router.get("/nodes", summary="Per-node metrics and layout positions")
+def nodes(request: Request) -> Any:
+    """For every node of the full graph: kind, label, degree, PageRank, betweenness (organisations),
+    community and its (x, y) position in [-1, 1], as the network view uses them."""
+    result = _analysis(request)
+    positions = result.layout()
+    metrics = result.node_metrics()
+    return _envelope(
+        result,
+        {
+            "nodes": [
+                {"iri": iri, **data, "x": positions[iri][0], "y": positions[iri][1]}
+                for iri, data in metrics.items()
+            ]
+        },
+    )
+
+
+@router.get(
+    "/export",
+    summary="Export a projection as GraphML, GEXF, node-link JSON or CSV",
+    responses={
+        200: {"content": {f.media_type.split(";")[0]: {} for f in EXPORT_FORMATS.values()}},
+        400: ERRORS[400],
+    },
+)
+def export(
+    request: Request,
+    format: Annotated[str, Query(description=f"One of: {', '.join(EXPORT_FORMATS)}.")] = "graphml",
+    graph: Annotated[
+        str,
+        Query(
+            description="Which projection: `full` (typed multigraph), `stakeholder` (organisations linked by "
+            "shared actions) or `motion` (requests -> actions -> organisations)."
+        ),
+    ] = "full",
+) -> Response:
+    """The projection as a file for Gephi and Cytoscape (GraphML, GEXF), D3 (node-link JSON) or a
+    spreadsheet (CSV edge list). List attributes are space-separated in GraphML, GEXF and CSV."""
+    if format not in EXPORT_FORMATS:
+        return error_response(400, "Unknown format", f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    if graph not in PROJECTIONS:
+        return error_response(400, "Unknown graph", f"graph must be one of {', '.join(PROJECTIONS)}")
+    result = _analysis(request)
+    chosen = EXPORT_FORMATS[format]
+    payload = export_graph(PROJECTIONS[graph](result.full), format)
+    filename = f"mkbgraph-{graph}.{chosen.extension}"
+    return Response(
+        payload,
+        media_type=chosen.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def warm(snapshot: Snapshot, options: MetricOptions) -> None:
+    """Compute the overall figures of a snapshot ahead of the first request."""
+    result = analysis(snapshot, options)
+    result.key_players()
+    result.gaps()
+    result.communities()
+    result.node_metrics()
+    result.layout()
+
+
+def register(app: FastAPI) -> None:
+    """Mount the routes, clear the cache on reload, and warm it in the background."""
+    options = MetricOptions.from_settings(app.state.settings)
+    app.state.network_options = options
+    live = app.state.live
+    attach(live)
+
+    def warm_in_background(snapshot: Snapshot) -> None:
+        threading.Thread(target=warm, args=(snapshot, options), name="network-warm", daemon=True).start()
+
+    live.listeners.append(warm_in_background)
+    warm_in_background(live.current)
+    app.include_router(router)
