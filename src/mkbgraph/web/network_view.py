@@ -1,0 +1,441 @@
+"""The interactive network view: a networkx projection of who does what, drawn with vis-network.
+
+pyvis builds the node and edge records from the networkx graph (colour, shape, size, fixed
+positions), but its HTML templates are not used: they render without autoescape, write the
+heading and select ids raw, and pull Bootstrap and tom-select from CDNs even in ``local`` mode.
+Our own Jinja2 template (autoescaped) embeds the records as JSON and loads vis-network from the
+installed pyvis package, so nothing leaves 127.0.0.1. No record carries a ``title`` (vis-network
+renders title strings as HTML); the page's script builds tooltips and the side panel as text.
+
+The projection comes from the network module (`mkbgraph.network.full_graph`) when it is there;
+until then a projection of our own with the same node and edge attributes is used. Layout,
+centrality and communities are computed once per loaded graph and cached: a spring layout of
+2,000 nodes takes seconds, far too slow per request.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from ..namespaces import MKB, ORG, PROV
+from ..store import Snapshot
+from .rendering import KIND_NAMES, local_path
+
+#: Node kind -> (colour, vis-network shape, Dutch name shown in the legend).
+KIND_STYLE: dict[str, tuple[str, str, str]] = {
+    "action": ("#2f6fb0", "dot", "actie"),
+    "organisation": ("#e08a1e", "square", "organisatie"),
+    "motion": ("#c0392b", "diamond", "motie"),
+    "request": ("#e35d6a", "triangleDown", "Kamervraag of toezegging"),
+    "instrument": ("#2e8b57", "triangle", "instrument"),
+    "regional_deal": ("#8e44ad", "hexagon", "regionale deal"),
+    "region": ("#7f5a3a", "star", "regio"),
+}
+#: Relation -> (Dutch edge label, colour).
+RELATION_STYLE: dict[str, tuple[str, str]] = {
+    "responsible": ("verantwoordelijk", "#e08a1e"),
+    "involved": ("betrokken", "#f0b76e"),
+    "funds": ("financiert", "#b8860b"),
+    "answers": ("beantwoordt", "#c0392b"),
+    "uses": ("gebruikt", "#2e8b57"),
+    "in_region": ("in regio", "#7f5a3a"),
+    "in_deal": ("in deal", "#8e44ad"),
+    "owns": ("eigenaar", "#999999"),
+    "executes": ("voert uit", "#777777"),
+    "partner": ("partner", "#bbbbbb"),
+}
+COMMUNITY_COLOURS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
+)  # fmt: skip
+LAYOUT_SCALE = 1000.0
+
+# --------------------------------------------------------------------------------------------
+# Projection (fallback until the network module lands)
+
+_KIND_CLASSES: dict[str, URIRef] = {
+    "action": MKB.Action,
+    "motion": MKB.Motion,
+    "request": MKB.ParliamentaryRequest,
+    "instrument": MKB.Instrument,
+    "regional_deal": MKB.RegionalDeal,
+    "region": MKB.Region,
+    "organisation": ORG.Organization,
+}
+#: (predicate, relation, source kinds) of the fallback projection; edges point from the subject.
+_RELATIONS: tuple[tuple[URIRef, str], ...] = (
+    (MKB.responsibleOrganisation, "responsible"),
+    (MKB.involvedOrganisation, "involved"),
+    (MKB.funder, "funds"),
+    (MKB.answers, "answers"),
+    (MKB.usesInstrument, "uses"),
+    (MKB.concernsRegion, "in_region"),
+    (MKB.concernsRegionalDeal, "in_deal"),
+    (MKB.ownerOrganisation, "owns"),
+    (MKB.executingOrganisation, "executes"),
+    (MKB.partner, "partner"),
+)
+
+
+def project(graph: Graph) -> nx.MultiDiGraph:
+    """The view's part of the projection: the network module's full graph when present, else ours,
+    keeping only the kinds the view draws (actions, organisations, requests, instruments, deals, regions)."""
+    full_graph = _module_function("mkbgraph.network", "full_graph")
+    full = full_graph(graph) if full_graph is not None else fallback_projection(graph)
+    keep = [n for n, kind in full.nodes(data="kind") if kind in KIND_STYLE]
+    return full.subgraph(keep).copy()  # type: ignore[no-any-return]
+
+
+def _module_function(module_name: str, name: str) -> Callable[..., Any] | None:
+    """A function of another mkbgraph module if that module exists and has it."""
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, name, None)
+
+
+def _label(graph: Graph, node: URIRef) -> str:
+    for prop in (SKOS.prefLabel, RDFS.label):
+        values = list(graph.objects(node, prop))
+        for lang in ("nl", "en", None):
+            for v in values:
+                if getattr(v, "language", None) == lang:
+                    return str(v)
+    return str(node).rsplit("/", 1)[-1]
+
+
+def fallback_projection(graph: Graph) -> nx.MultiDiGraph:
+    """Actions, organisations, requests, instruments, deals and regions with their relations."""
+    kinds: dict[URIRef, str] = {}
+    subclasses = {
+        kind: set(graph.transitive_subjects(RDFS.subClassOf, cls)) for kind, cls in _KIND_CLASSES.items()
+    }
+    for kind, classes in subclasses.items():
+        for cls in classes:
+            for node in graph.subjects(RDF.type, cls):
+                if isinstance(node, URIRef):
+                    kinds.setdefault(node, kind)
+    network = nx.MultiDiGraph()
+    for node, kind in kinds.items():
+        abbreviations = sorted((str(a) for a in graph.objects(node, SKOS.altLabel)), key=len)
+        network.add_node(
+            str(node),
+            kind=kind,
+            label=_label(graph, node),
+            abbr=abbreviations[0] if abbreviations else "",
+            themes=sorted(str(t) for t in graph.objects(node, MKB.theme)),
+        )
+    for predicate, relation in _RELATIONS:
+        for s, o in graph.subject_objects(predicate):
+            if s in kinds and o in kinds:
+                quote, section = _quote(graph, s)  # type: ignore[arg-type]
+                network.add_edge(
+                    str(s),
+                    str(o),
+                    key=relation,
+                    relation=relation,
+                    label=RELATION_STYLE[relation][0],
+                    predicate=str(predicate),
+                    quote=quote,
+                    section=section,
+                )
+    return network
+
+
+def _quote(graph: Graph, subject: URIRef) -> tuple[str, str]:
+    for excerpt in graph.objects(subject, PROV.wasDerivedFrom):
+        value = graph.value(excerpt, PROV.value)
+        if value is not None:
+            section = graph.value(excerpt, MKB.inSection)
+            return str(value), str(section or "")
+    return "", ""
+
+
+# --------------------------------------------------------------------------------------------
+# Layout and analytics (cached per snapshot by the caller)
+
+
+def compute_layout(snapshot: Snapshot, network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions for every node: the network module's per-snapshot layout, else a spring layout here."""
+    layout = _module_function("mkbgraph.network_metrics", "layout")
+    if layout is not None:
+        positions = layout(snapshot)
+        if all(n in positions for n in network.nodes):
+            return {str(n): (float(positions[n][0]), float(positions[n][1])) for n in network.nodes}
+    simple = nx.Graph(network.to_undirected())
+    if simple.number_of_nodes() == 0:
+        return {}
+    k = 1.5 / math.sqrt(simple.number_of_nodes())
+    found = nx.spring_layout(simple, seed=7, k=k, iterations=60)
+    return {str(n): (float(x), float(y)) for n, (x, y) in found.items()}
+
+
+def compute_metrics(snapshot: Snapshot, network: nx.MultiDiGraph) -> dict[str, tuple[float, int]]:
+    """(centrality, community) per node: PageRank and Louvain community from the network module,
+    else degree centrality and Louvain on the view's own graph."""
+    node_metrics = _module_function("mkbgraph.network_metrics", "node_metrics")
+    if node_metrics is not None:
+        metrics = node_metrics(snapshot)
+        if all(n in metrics for n in network.nodes):
+            return {
+                n: (float(metrics[n].get("pagerank", 0.0)), int(metrics[n].get("community", -1)))
+                for n in network.nodes
+            }
+    simple = nx.Graph(network.to_undirected())
+    if simple.number_of_nodes() == 0:
+        return {}
+    centrality = nx.degree_centrality(simple) if simple.number_of_nodes() > 1 else dict.fromkeys(simple, 0.0)
+    communities = sorted(nx.community.louvain_communities(simple, seed=1), key=lambda c: (-len(c), min(c)))
+    membership = {n: i for i, members in enumerate(communities) for n in members}
+    return {str(n): (float(centrality[n]), membership.get(n, -1)) for n in simple.nodes}
+
+
+# --------------------------------------------------------------------------------------------
+# The view model
+
+
+@dataclass
+class NetworkModel:
+    """The whole network with positions and styles, built once per snapshot."""
+
+    nodes: dict[str, dict[str, Any]]
+    edges: list[dict[str, Any]]
+    adjacency: dict[str, set[str]]
+    options: dict[str, Any]
+    build_seconds: float = 0.0
+    theme_labels: dict[str, str] = field(default_factory=dict)
+
+
+def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) -> NetworkModel:
+    """Project, lay out, score and style the graph; pyvis turns the networkx graph into records."""
+    from pyvis.network import Network
+
+    started = time.perf_counter()
+    network = project(snapshot.graph)
+    positions = compute_layout(snapshot, network)
+    metrics = compute_metrics(snapshot, network)
+    centrality = {n: c for n, (c, _) in metrics.items()}
+    communities = {n: g for n, (_, g) in metrics.items()}
+    top = max(centrality.values(), default=0.0) or 1.0
+    net = Network(directed=True)
+    for iri, attrs in network.nodes(data=True):
+        kind = attrs.get("kind", "")
+        colour, shape, _ = KIND_STYLE.get(kind, ("#888888", "dot", kind))
+        x, y = positions.get(iri, (0.0, 0.0))
+        score = centrality.get(iri, 0.0)
+        net.add_node(
+            iri,
+            label=_short(attrs.get("abbr") or attrs.get("label") or iri),
+            shape=shape,
+            color=colour,
+            x=round(x * LAYOUT_SCALE, 1),
+            y=round(y * LAYOUT_SCALE, 1),
+            size=10,
+        )
+        record = net.nodes[-1]
+        record.update(
+            {
+                "fullLabel": attrs.get("label") or iri,
+                "kind": kind,
+                "kindLabel": KIND_STYLE.get(kind, ("", "", KIND_NAMES.get(kind, kind)))[2],
+                "path": local_path(iri) or "",
+                "themes": list(attrs.get("themes") or []),
+                "community": communities.get(iri, -1),
+                "centrality": round(score, 4),
+                "sizeByCentrality": round(8 + 30 * math.sqrt(score / top), 1),
+                "kindColor": colour,
+                "communityColor": _community_colour(communities.get(iri, -1)),
+            }
+        )
+    adjacency: dict[str, set[str]] = {iri: set() for iri in network.nodes}
+    for number, (source, target, attrs) in enumerate(network.edges(data=True)):
+        relation = attrs.get("relation", "")
+        label, colour = RELATION_STYLE.get(relation, (attrs.get("label") or relation, "#999999"))
+        net.add_edge(source, target, label=label, color=colour)
+        net.edges[-1].update(
+            {
+                "id": f"e{number}",
+                "relation": relation,
+                "quote": attrs.get("quote") or "",
+                "section": attrs.get("section") or "",
+                "sectionPath": local_path(attrs.get("section") or "") or "",
+            }
+        )
+        adjacency[source].add(target)
+        adjacency[target].add(source)
+    net.toggle_physics(False)
+    nodes = {record["id"]: record for record in net.nodes}
+    return NetworkModel(
+        nodes=nodes,
+        edges=list(net.edges),
+        adjacency=adjacency,
+        options=vis_options(),
+        build_seconds=time.perf_counter() - started,
+        theme_labels=theme_labels or {},
+    )
+
+
+def _community_colour(community: int) -> str:
+    """A palette colour per community; grey for a node in none."""
+    return "#bbbbbb" if community < 0 else COMMUNITY_COLOURS[community % len(COMMUNITY_COLOURS)]
+
+
+def vis_options() -> dict[str, Any]:
+    """vis-network options: fixed positions, physics off (the page can switch it on), fast edges."""
+    return {
+        "physics": {"enabled": False, "solver": "forceAtlas2Based", "stabilization": False},
+        "edges": {
+            "smooth": False,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
+            "font": {"size": 9, "align": "middle", "color": "#444444", "strokeWidth": 2},
+            "width": 1,
+        },
+        "nodes": {"font": {"size": 12}, "borderWidth": 1},
+        "interaction": {
+            "hover": True,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+            "navigationButtons": False,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": True,
+        },
+        "layout": {"improvedLayout": False},
+    }
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class NetworkFilter:
+    """What the visitor asked to see; empty means the whole network."""
+
+    focus: str = ""
+    depth: int = 2
+    theme: str = ""
+    kinds: tuple[str, ...] = ()
+    motion: str = ""
+    organisation: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.focus or self.theme or self.kinds or self.motion or self.organisation)
+
+
+def select(model: NetworkModel, chosen: NetworkFilter) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The nodes and edges a filter keeps.
+
+    - focus + depth: everything within `depth` steps of the focus node (either direction);
+    - theme: the actions in the theme and their direct neighbours;
+    - motion / organisation: that node, the actions linked to it, and their direct neighbours;
+    - kinds: only nodes of those kinds (the focus node always stays).
+    Filters combine: a node must pass all of them.
+    """
+    keep: set[str] | None = None
+
+    def narrow(found: Iterable[str]) -> None:
+        nonlocal keep
+        found = set(found)
+        keep = found if keep is None else keep & found
+
+    if chosen.focus:
+        narrow(ego(model, chosen.focus, chosen.depth))
+    if chosen.theme:
+        actions = [n for n, r in model.nodes.items() if r["kind"] == "action" and chosen.theme in r["themes"]]
+        narrow(_with_neighbours(model, actions))
+    for anchor in (chosen.motion, chosen.organisation):
+        if anchor:
+            actions = [n for n in model.adjacency.get(anchor, ()) if model.nodes[n]["kind"] == "action"]
+            narrow({anchor} | _with_neighbours(model, actions))
+    if chosen.kinds:
+        narrow(n for n, r in model.nodes.items() if r["kind"] in chosen.kinds or n == chosen.focus)
+    if keep is None:
+        return list(model.nodes.values()), model.edges
+    nodes = [model.nodes[n] for n in model.nodes if n in keep]
+    edges = [e for e in model.edges if e["from"] in keep and e["to"] in keep]
+    return nodes, edges
+
+
+def ego(model: NetworkModel, focus: str, depth: int) -> set[str]:
+    """Nodes within `depth` undirected steps of `focus` (empty when the focus is not in the network)."""
+    if focus not in model.adjacency:
+        return set()
+    seen = {focus}
+    frontier: deque[tuple[str, int]] = deque([(focus, 0)])
+    while frontier:
+        node, distance = frontier.popleft()
+        if distance >= depth:
+            continue
+        for other in model.adjacency[node]:
+            if other not in seen:
+                seen.add(other)
+                frontier.append((other, distance + 1))
+    return seen
+
+
+def _with_neighbours(model: NetworkModel, nodes: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for node in nodes:
+        found.add(node)
+        found |= model.adjacency.get(node, set())
+    return found
+
+
+def page_data(model: NetworkModel, chosen: NetworkFilter) -> dict[str, Any]:
+    """The JSON the page script reads: nodes, edges, options and the focus."""
+    nodes, edges = select(model, chosen)
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": model.options,
+        "focus": chosen.focus if chosen.focus in model.nodes else "",
+        "themeLabels": model.theme_labels,
+    }
+
+
+def legend() -> list[dict[str, str]]:
+    """Legend entries: kind, colour, shape and Dutch name."""
+    return [
+        {"kind": kind, "color": colour, "shape": shape, "label": name}
+        for kind, (colour, shape, name) in KIND_STYLE.items()
+    ]
+
+
+def options_for(model: NetworkModel) -> dict[str, list[tuple[str, str]]]:
+    """Choices for the filter menus (value, label), sorted by label."""
+
+    def of_kind(kind: str) -> list[tuple[str, str]]:
+        return sorted(
+            ((n, r["fullLabel"]) for n, r in model.nodes.items() if r["kind"] == kind),
+            key=lambda x: x[1].casefold(),
+        )
+
+    return {
+        "themes": sorted(model.theme_labels.items(), key=lambda x: x[1].casefold()),
+        "motions": of_kind("motion"),
+        "organisations": of_kind("organisation"),
+        "kinds": [(kind, name) for kind, (_, _, name) in KIND_STYLE.items()],
+    }
+
+
+def vis_asset_dir() -> Path:
+    """The vis-network build shipped inside the installed pyvis package (newest version there)."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "lib"
+    versions = sorted(lib.glob("vis-*/vis-network.min.js"))
+    if not versions:
+        raise FileNotFoundError(f"no vis-network build under {lib}")
+    return versions[-1].parent

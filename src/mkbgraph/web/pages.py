@@ -1,0 +1,685 @@
+"""The web pages: server-rendered HTML (Jinja2, autoescaped) that works without JavaScript.
+
+Routes read the snapshot being served, ask `views` for the data, and render a template. Every
+dataset IRI dereferences at its own path (/id/..., /def/...): HTML for browsers, Turtle, JSON-LD,
+N-Triples or RDF/XML by Accept header or suffix. Lists offer .csv and .json forms.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.parse
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from rdflib import Graph, URIRef
+
+from ..load import ValidationReport, load_shapes, validate
+from ..namespaces import ID, MKB, PREFIXES, bind_prefixes
+from ..settings import Settings
+from ..store import Snapshot
+from . import views
+from .assets import register_assets, yasgui_available
+from .network_view import NetworkFilter, NetworkModel, build_model, legend, options_for, page_data
+from .rendering import (
+    KIND_NAMES,
+    STATUS_COLOURS,
+    Labels,
+    curie,
+    ego_points,
+    format_euro,
+    iri_values,
+    kind_of,
+    local_path,
+    stacked_bars,
+)
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+#: Suffix -> (rdflib serializer, media type): how a resource is served as RDF.
+RDF_FORMATS: dict[str, tuple[str, str]] = {
+    ".ttl": ("turtle", "text/turtle; charset=utf-8"),
+    ".jsonld": ("json-ld", "application/ld+json"),
+    ".nt": ("nt", "application/n-triples"),
+    ".rdf": ("pretty-xml", "application/rdf+xml"),
+}
+#: Accepted media type -> suffix ("" is the HTML page).
+ACCEPT: dict[str, str] = {
+    "text/html": "",
+    "application/xhtml+xml": "",
+    "text/turtle": ".ttl",
+    "application/x-turtle": ".ttl",
+    "application/ld+json": ".jsonld",
+    "application/n-triples": ".nt",
+    "application/rdf+xml": ".rdf",
+    "*/*": "",
+    "text/*": "",
+    "application/*": ".jsonld",
+}
+#: Suffixes of the tracer's data forms of one request.
+DATA_SUFFIXES = (".csv", ".json")
+
+router = APIRouter(include_in_schema=False)
+
+
+def make_environment() -> Environment:
+    """Jinja2 with autoescape on for every template (HTML and SVG alike)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["euro"] = format_euro
+    env.filters["curie"] = curie
+    env.filters["urlencode_query"] = lambda params: urllib.parse.urlencode(params, doseq=True)
+    env.globals["kind_names"] = KIND_NAMES
+    return env
+
+
+ENV = make_environment()
+
+
+def register(app: FastAPI) -> None:
+    """Mount the pages, the assets and the per-snapshot caches on the app."""
+    cache = views.SnapshotCache()
+    app.state.web_cache = cache
+    app.state.live.listeners.append(cache.clear)
+    register_assets(app)
+    app.include_router(router)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _snapshot(request: Request) -> Snapshot:
+    return request.app.state.live.current  # type: ignore[no-any-return]
+
+
+def _cache(request: Request) -> views.SnapshotCache:
+    return request.app.state.web_cache  # type: ignore[no-any-return]
+
+
+def _labels(request: Request) -> Labels:
+    return views.labels_for(_snapshot(request), _cache(request))
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page with the context every page needs (graph version, search text)."""
+    context.setdefault("search_text", "")
+    html = ENV.get_template(template).render(request=request, version=_snapshot(request).version, **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def query_link(query: str) -> str:
+    """The SPARQL editor pre-filled with a query."""
+    return "/query?" + urllib.parse.urlencode({"query": query})
+
+
+def network_link(iri: str, depth: int = 2) -> str:
+    """The network view focused on a resource."""
+    return "/network?" + urllib.parse.urlencode({"focus": iri, "depth": depth})
+
+
+def _requests(request: Request) -> list[views.RequestRow]:
+    snapshot = _snapshot(request)
+    return _cache(request).get(snapshot, "requests", lambda: views.requests(snapshot.store, _labels(request)))
+
+
+# --------------------------------------------------------------------------------------------
+# home and search
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    """What the dataset is, its counts, and entry points per kind of visitor."""
+    snapshot = _snapshot(request)
+    labels = _labels(request)
+    return render(
+        request,
+        "home.html",
+        title="Het MKB-actieplan als kennisgraaf",
+        report=views.report_info(snapshot.store, labels),
+        counts=views.counts(snapshot, _cache(request)),
+    )
+
+
+def _search_index(request: Request) -> list[views.SearchEntry]:
+    snapshot = _snapshot(request)
+    return _cache(request).get(snapshot, "search", lambda: views.search_index(_labels(request)))
+
+
+@router.get("/api/search")
+def api_search(
+    request: Request,
+    q: str = Query("", max_length=200, description="Text to find in labels and abbreviations."),
+    limit: int = Query(10, ge=1, le=50),
+) -> JSONResponse:
+    """Suggestions for the search box: resources whose label or abbreviation contains the text."""
+    return JSONResponse({"query": q, "results": views.search(_search_index(request), q, limit)})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: str = Query("", max_length=200)) -> HTMLResponse:
+    """Search results as a list (the search box without JavaScript)."""
+    results = views.search(_search_index(request), q, 100)
+    return render(
+        request, "search.html", title=f"Zoeken: {q}" if q else "Zoeken", results=results, search_text=q
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# motion tracer
+
+SORT_KEYS = {
+    "date": lambda r: (r.date or "9999", r.link.label.casefold()),
+    "label": lambda r: r.link.label.casefold(),
+    "kind": lambda r: (r.kind, r.link.label.casefold()),
+    "follow_up": lambda r: (["none", "partly", "answered"].index(r.follow_up), r.link.label.casefold()),
+    "actions": lambda r: (len(r.actions), r.link.label.casefold()),
+}
+
+
+def _filtered_requests(
+    request: Request, kind: str, follow_up: str, text: str, sort: str, order: str
+) -> list[views.RequestRow]:
+    rows = _requests(request)
+    if kind:
+        rows = [r for r in rows if r.kind == kind]
+    if follow_up:
+        rows = [r for r in rows if r.follow_up == follow_up]
+    if text:
+        needle = text.casefold()
+        rows = [
+            r
+            for r in rows
+            if needle in r.link.label.casefold()
+            or needle in r.kamerstuk.casefold()
+            or any(needle in s.label.casefold() for s in r.submitters)
+        ]
+    return sorted(rows, key=SORT_KEYS.get(sort, SORT_KEYS["date"]), reverse=order == "desc")
+
+
+@router.get("/motions", response_class=HTMLResponse)
+@router.get("/motions.{fmt}")
+def motions(
+    request: Request,
+    fmt: str = "",
+    kind: str = Query("", max_length=40),
+    follow_up: str = Query("", pattern="^(|answered|partly|none)$"),
+    q: str = Query("", max_length=200),
+    sort: str = Query("date", pattern="^(date|label|kind|follow_up|actions)$"),
+    order: str = Query("asc", pattern="^(asc|desc)$"),
+) -> Response:
+    """All motions, questions and commitments with their computed follow-up; sortable, filterable."""
+    rows = _filtered_requests(request, kind, follow_up, q, sort, order)
+    if fmt == "json":
+        return JSONResponse({"requests": [r.as_dict() for r in rows]})
+    if fmt == "csv":
+        return _csv(
+            [
+                {
+                    **r.as_dict(),
+                    "submitters": "; ".join(r.as_dict()["submitters"]),
+                    "answering_actions": " ".join(r.as_dict()["answering_actions"]),
+                    "answering_documents": " ".join(r.as_dict()["answering_documents"]),
+                }
+                for r in rows
+            ],
+            "motions.csv",
+        )
+    if fmt:
+        raise HTTPException(404, f"no format {fmt!r}: use .csv or .json")
+    params = {"kind": kind, "follow_up": follow_up, "q": q, "sort": sort, "order": order}
+    all_rows = _requests(request)
+    return render(
+        request,
+        "motions.html",
+        title="Motietracker",
+        rows=rows,
+        params=params,
+        kinds=sorted({r.kind for r in all_rows}),
+        follow_up_labels=views.FOLLOW_UP_LABELS,
+        totals={key: sum(1 for r in all_rows if r.follow_up == key) for key in views.FOLLOW_UP_LABELS},
+        data_query=urllib.parse.urlencode({k: v for k, v in params.items() if v}),
+        query_link=query_link(views.q(views.REQUESTS_QUERY)),
+    )
+
+
+def _csv(rows: list[dict[str, Any]], filename: str) -> Response:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+def _request_data(detail: views.RequestDetail) -> list[dict[str, Any]]:
+    """One row per answering action, for the .csv and .json forms of a tracer page."""
+    rows = []
+    for action in detail.actions:
+        rows.append(
+            {
+                "request": detail.row.link.iri,
+                "request_label": detail.row.link.label,
+                "follow_up": detail.row.follow_up,
+                "action": action.link.iri,
+                "action_label": action.link.label,
+                "status": action.status.label if action.status else "",
+                "lead": "; ".join(o.label for o in action.lead),
+                "partners": "; ".join(o.label for o in action.partners + action.funders),
+                "instruments": "; ".join(i.label for i in action.instruments),
+                "amounts_eur": "; ".join(str(m.value) for m in action.amounts if m.value is not None),
+                "dates": "; ".join(f"{n}: {v}" for n, v in action.dates),
+                "quote": " | ".join(qt.text for qt in action.quotes),
+            }
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# organisations and themes
+
+
+@router.get("/organisations", response_class=HTMLResponse)
+def organisations(request: Request) -> HTMLResponse:
+    """All organisations with what they lead and take part in."""
+    snapshot = _snapshot(request)
+    rows = _cache(request).get(
+        snapshot, "organisations", lambda: views.organisations(snapshot.store, _labels(request))
+    )
+    return render(request, "organisations.html", title="Organisaties", rows=rows)
+
+
+@router.get("/themes", response_class=HTMLResponse)
+def themes(request: Request) -> HTMLResponse:
+    """The seven themes with action lines and actions, money and status at a glance."""
+    snapshot = _snapshot(request)
+    overview = _cache(request).get(snapshot, "themes", lambda: views.themes(snapshot.store, _labels(request)))
+    bars, largest = stacked_bars([(t.link.label, t.status_counts) for t in overview])
+    top_money = max((t.total for t in overview), default=Decimal(0)) or Decimal(1)
+    money = [(t.link.label, float(t.total / top_money) * 400.0, format_euro(t.total)) for t in overview]
+    statuses = sorted({s for t in overview for s in t.status_counts})
+    return render(
+        request,
+        "themes.html",
+        title="Thema's en actielijnen",
+        themes=overview,
+        bars=bars,
+        largest=largest,
+        money=money,
+        statuses=statuses,
+        status_colours=STATUS_COLOURS,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# data quality
+
+
+def _report(request: Request) -> ValidationReport:
+    """The SHACL report of the graph being served; validated here (once) if loading skipped it."""
+    snapshot = _snapshot(request)
+    if snapshot.report is not None:
+        return snapshot.report
+    settings: Settings = request.app.state.settings
+
+    def run() -> ValidationReport:
+        return validate(snapshot.graph, load_shapes(settings.shapes_dir))
+
+    return _cache(request).get(snapshot, "report", run)
+
+
+@router.get("/quality", response_class=HTMLResponse)
+def quality(request: Request) -> HTMLResponse:
+    """The SHACL report as a worklist, plus graph-level checks."""
+    snapshot = _snapshot(request)
+    labels = _labels(request)
+    report = _report(request)
+    groups = []
+    for shape, items in sorted(report.by_shape().items()):
+        groups.append(
+            (
+                curie(shape),
+                [
+                    {
+                        "focus": views.link(v.focus, labels) if v.focus.startswith("http") else None,
+                        "focus_text": v.focus,
+                        "path": curie(v.path) if v.path else "",
+                        "value": v.value or "",
+                        "message": v.message,
+                        "severity": v.severity,
+                    }
+                    for v in items
+                ],
+            )
+        )
+    checks = views.quality_checks(snapshot.store, labels, _requests(request))
+    return render(
+        request,
+        "quality.html",
+        title="Datakwaliteit",
+        report=report,
+        groups=groups,
+        checks=checks,
+        validated_on_load=snapshot.report is not None,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# SPARQL editor and canned query forms
+
+
+def _catalogue(request: Request) -> Any:
+    """The canned query catalogue (the SPARQL module's), loaded once per snapshot."""
+    from ..queries import Catalogue
+
+    settings: Settings = request.app.state.settings
+    return _cache(request).get(_snapshot(request), "catalogue", lambda: Catalogue.load(settings.queries_dir))
+
+
+@router.get("/query", response_class=HTMLResponse)
+def query_editor(request: Request, query: str = Query("", max_length=100_000)) -> HTMLResponse:
+    """YASGUI with the project prefixes and the canned queries as examples; a plain form without it."""
+    settings: Settings = request.app.state.settings
+    catalogue = _catalogue(request)
+    examples = [
+        {"name": c.name, "title": c.title_nl or c.title, "query": c.text, "parameters": bool(c.parameters)}
+        for c in catalogue
+    ]
+    default_query = query or (
+        "\n".join(
+            f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p in ("mkb", "rdfs", "orgn", "act")
+        )
+        + "\n\nSELECT ?action ?label WHERE {\n  ?action a mkb:Action ; rdfs:label ?label .\n"
+        "  FILTER(lang(?label) = 'nl')\n} ORDER BY ?label LIMIT 25\n"
+    )
+    return render(
+        request,
+        "query.html",
+        title="SPARQL-editor",
+        yasgui=yasgui_available(settings),
+        config={
+            "endpoint": "/sparql",
+            "prefixes": PREFIXES,
+            "query": default_query,
+            "examples": examples,
+            "localBases": {str(ID): "/id/", str(MKB): "/def/"},
+        },
+        examples=examples,
+        default_query=default_query,
+    )
+
+
+@router.get("/query/{name}", response_class=HTMLResponse)
+def canned_form(request: Request, name: str) -> HTMLResponse:
+    """A form for one canned query; submitted, it shows the answer as a table with entity links."""
+    from ..queries import ParameterError
+
+    catalogue = _catalogue(request)
+    canned = catalogue.get(name)
+    if canned is None:
+        raise HTTPException(404, f"no canned query {name!r}")
+    given = {p.name: request.query_params.get(p.name, "") for p in canned.parameters}
+    submitted = "run" in request.query_params or not canned.parameters
+    error = ""
+    result: dict[str, Any] | None = None
+    bound = canned.text
+    if submitted:
+        try:
+            bound = canned.bind({k: v for k, v in given.items() if v})
+            result = _run_canned(request, bound, canned.form)
+        except ParameterError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "canned.html",
+        title=canned.title_nl or canned.title,
+        canned=canned,
+        given=given,
+        error=error,
+        result=result,
+        editor_link=query_link(bound),
+        api_link=f"/api/queries/{name}",
+    )
+
+
+def _run_canned(request: Request, text: str, form: str) -> dict[str, Any]:
+    """Run a bound canned query (our own, trusted text) with the row cap; cells become links."""
+    snapshot = _snapshot(request)
+    settings: Settings = request.app.state.settings
+    labels = _labels(request)
+    if form == "ASK":
+        return {"ask": snapshot.store.ask(text)}
+    if form != "SELECT":
+        graph = snapshot.store.construct(text)
+        return {"turtle": graph.serialize(format="turtle")}
+    answer = snapshot.store.select(text, max_rows=settings.max_rows)
+    rows = []
+    for row in answer.rows:
+        cells = []
+        for term in row:
+            if term is None:
+                cells.append({"text": "", "href": None})
+            else:
+                path = local_path(term)
+                cells.append({"text": labels.of(term) if path else str(term), "href": path, "iri": str(term)})
+        rows.append(cells)
+    return {"columns": answer.columns, "rows": rows, "truncated": answer.truncated}
+
+
+# --------------------------------------------------------------------------------------------
+# network view
+
+
+def network_model(request: Request) -> NetworkModel:
+    """The network of the served snapshot, built once per snapshot."""
+    snapshot = _snapshot(request)
+    labels = _labels(request)
+
+    def build() -> NetworkModel:
+        theme_rows = snapshot.store.select(views.q("SELECT ?t WHERE { ?t a mkb:Theme }")).rows
+        return build_model(snapshot, {str(t): labels.of(t) for (t,) in theme_rows})
+
+    return _cache(request).get(snapshot, "network", build)
+
+
+def _network_filter(
+    focus: str, depth: int, theme: str, kind: list[str], motion: str, organisation: str
+) -> NetworkFilter:
+    return NetworkFilter(focus, depth, theme, tuple(k for k in kind if k), motion, organisation)
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network_page(
+    request: Request,
+    focus: str = Query("", max_length=500),
+    depth: int = Query(2, ge=1, le=4),
+    theme: str = Query("", max_length=500),
+    kind: list[str] = Query([]),
+    motion: str = Query("", max_length=500),
+    organisation: str = Query("", max_length=500),
+    colour: str = Query("kind", pattern="^(kind|community)$"),
+    size: str = Query("uniform", pattern="^(uniform|centrality)$"),
+) -> HTMLResponse:
+    """The interactive network: filters, search, ego view, side panel; positions precomputed."""
+    model = network_model(request)
+    chosen = _network_filter(focus, depth, theme, kind, motion, organisation)
+    data = page_data(model, chosen)
+    data["colour"] = colour
+    data["size"] = size
+    labels = _labels(request)
+    return render(
+        request,
+        "network.html",
+        title="Netwerk" if not focus else f"Netwerk rond {labels.of(URIRef(focus))}",
+        data=data,
+        legend=legend(),
+        choices=options_for(model),
+        chosen=chosen,
+        colour=colour,
+        size=size,
+        focus_label=labels.of(URIRef(focus)) if focus else "",
+        standalone=False,
+        inline_assets=None,
+    )
+
+
+@router.get("/network/data.json")
+def network_data(
+    request: Request,
+    focus: str = Query("", max_length=500),
+    depth: int = Query(2, ge=1, le=4),
+    theme: str = Query("", max_length=500),
+    kind: list[str] = Query([]),
+    motion: str = Query("", max_length=500),
+    organisation: str = Query("", max_length=500),
+) -> JSONResponse:
+    """The nodes and edges the network page draws, as JSON."""
+    model = network_model(request)
+    return JSONResponse(page_data(model, _network_filter(focus, depth, theme, kind, motion, organisation)))
+
+
+# --------------------------------------------------------------------------------------------
+# dereferencing dataset IRIs
+
+
+def _negotiate(accept: str) -> str | None:
+    """The suffix for an Accept header ("" for HTML), or None when nothing offered is acceptable."""
+    if not accept.strip():
+        return ""
+    offers = []
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        offers.append((-quality, position, media.lower()))
+    for negative_quality, _, media in sorted(offers):
+        if negative_quality < 0 and media in ACCEPT:
+            return ACCEPT[media]
+    return None
+
+
+def _describe(request: Request, iri: str) -> Graph:
+    """The resource's statements with the blank nodes they lead to (its excerpts)."""
+    snapshot = _snapshot(request)
+    values = iri_values([iri])
+    graph = snapshot.store.construct(
+        views.q(
+            f"CONSTRUCT {{ ?s ?p ?o . ?o ?p2 ?o2 }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o . "
+            "OPTIONAL { FILTER(isBlank(?o)) ?o ?p2 ?o2 } }"
+        )
+    )
+    bind_prefixes(graph)
+    return graph
+
+
+def _exists(request: Request, iri: str) -> bool:
+    try:
+        values = iri_values([iri])
+    except ValueError:
+        return False
+    return _snapshot(request).store.ask(
+        views.q(f"ASK {{ VALUES ?x {{ {values} }} {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }}")
+    )
+
+
+def _split_suffix(rest: str) -> tuple[str, str]:
+    for suffix in (*RDF_FORMATS, *DATA_SUFFIXES):
+        if rest.endswith(suffix):
+            return rest[: -len(suffix)], suffix
+    return rest, ""
+
+
+@router.get("/id/{rest:path}")
+def data_resource(request: Request, rest: str) -> Response:
+    """A data resource: HTML, or RDF by suffix or Accept header."""
+    return _dereference(request, str(ID), rest)
+
+
+@router.get("/def/{rest:path}")
+def term_resource(request: Request, rest: str) -> Response:
+    """An ontology term or vocabulary concept (``/def/`` itself is the ontology)."""
+    return _dereference(request, str(MKB), rest)
+
+
+def _dereference(request: Request, base: str, rest: str) -> Response:
+    iri = base + rest
+    suffix = ""
+    if not _exists(request, iri):
+        stem, suffix = _split_suffix(rest)
+        iri = base + stem
+        if not suffix or not _exists(request, iri):
+            return render(request, "not_found.html", 404, title="Niet gevonden", iri=base + rest)
+    if not suffix:
+        negotiated = _negotiate(request.headers.get("accept", ""))
+        if negotiated is None:
+            offered = ", ".join(sorted({m for m in ACCEPT if "*" not in m}))
+            return JSONResponse(
+                {"error": "not acceptable", "detail": f"this resource is offered as: {offered}"},
+                status_code=406,
+            )
+        suffix = negotiated
+    if suffix in RDF_FORMATS:
+        serializer, media = RDF_FORMATS[suffix]
+        body = _describe(request, iri).serialize(format=serializer, encoding="utf-8")
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
+    return _resource_page(request, iri, suffix)
+
+
+def _resource_page(request: Request, iri: str, suffix: str) -> Response:
+    """The HTML page of a resource: the tracer for requests, the organisation page, or the generic one."""
+    snapshot = _snapshot(request)
+    labels = _labels(request)
+    entity = views.entity_detail(snapshot.store, labels, iri)
+    formats = {s.lstrip("."): local_path(iri) + s for s in RDF_FORMATS}  # type: ignore[operator]
+    common = {
+        "entity": entity,
+        "permalink": iri,
+        "query_link": query_link(entity.query),
+        "network_link": network_link(iri),
+        "formats": formats,
+        "kind": KIND_NAMES.get(kind_of(iri), ""),
+    }
+    row = next((r for r in _requests(request) if r.link.iri == iri), None)
+    if row is not None:
+        detail = views.request_detail(snapshot.store, labels, iri, row)
+        data = _request_data(detail)
+        if suffix == ".json":
+            return JSONResponse({"request": row.as_dict(), "actions": data})
+        if suffix == ".csv":
+            return _csv(data, f"{iri.rsplit('/', 1)[-1]}.csv")
+        return render(request, "request.html", title=row.link.label, detail=detail, **common)
+    if suffix in DATA_SUFFIXES:
+        raise HTTPException(404, f"{suffix} is offered for motions and other parliamentary requests only")
+    if views.is_organisation(snapshot.store, iri):
+        detail = views.organisation_detail(snapshot.store, labels, iri)
+        points = ego_points([(rel, ln.label, ln.href, ln.iri) for rel, ln in detail.neighbours])
+        return render(
+            request, "organisation.html", title=detail.link.label, detail=detail, points=points, **common
+        )
+    return render(request, "entity.html", title=entity.link.label, **common)
+
+
+def json_for_script(value: Any) -> str:
+    """JSON safe to embed in a <script> element (no closing tag, no HTML specials)."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,152 @@
+/* mkbgraph network view: vis-network with positions computed on the server.
+ * Every text from the data goes into the page through textContent or as a DOM node, never as
+ * HTML: vis-network renders string titles as HTML, so tooltips are elements built here. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("network-data").textContent);
+  var container = document.getElementById("network");
+  var panelBody = document.getElementById("panel-body");
+  var status = document.getElementById("network-status");
+  var byId = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; });
+  var edgeById = {};
+  data.edges.forEach(function (e) { edgeById[e.id] = e; });
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+  function href(item) { return data.standalone ? item.id : (item.path || item.id); }
+  function tip(text) { return el("div", text, { "class": "vis-tip" }); }
+
+  var nodes = new vis.DataSet(data.nodes.map(function (n) {
+    return {
+      id: n.id, label: n.label, shape: n.shape, x: n.x, y: n.y,
+      color: data.colour === "community" ? n.communityColor : n.kindColor,
+      size: data.size === "centrality" ? n.sizeByCentrality : n.size,
+      title: tip(n.fullLabel + " (" + n.kindLabel + ")")
+    };
+  }));
+  var edges = new vis.DataSet(data.edges.map(function (e) {
+    return { id: e.id, from: e.from, to: e.to, label: e.label, color: { color: e.color }, title: tip(e.label) };
+  }));
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  window.mkbNetwork = { network: network, nodes: nodes, edges: edges, data: data };
+
+  network.once("afterDrawing", function () {
+    document.body.setAttribute("data-network-ready", "true");
+  });
+
+  function neighbours(id) {
+    var found = [];
+    data.edges.forEach(function (e) {
+      if (e.from === id && byId[e.to]) found.push([e.label, byId[e.to]]);
+      if (e.to === id && byId[e.from]) found.push([e.label, byId[e.from]]);
+    });
+    return found;
+  }
+
+  function link(item, text) { return el("a", text || item.fullLabel, { href: href(item) }); }
+
+  function showNode(id) {
+    var n = byId[id];
+    if (!n) return;
+    panelBody.replaceChildren();
+    panelBody.appendChild(el("h3", n.fullLabel));
+    panelBody.appendChild(el("p", n.kindLabel, { "class": "kind" }));
+    var facts = el("dl");
+    function fact(name, value) { facts.appendChild(el("dt", name)); var dd = el("dd"); if (value instanceof Node) dd.appendChild(value); else dd.textContent = value; facts.appendChild(dd); }
+    if (n.themes.length) fact("Thema's", n.themes.map(function (t) { return data.themeLabels[t] || t; }).join(", "));
+    fact("Centraliteit (PageRank)", n.centrality);
+    fact("Gemeenschap", n.community < 0 ? "geen" : String(n.community + 1));
+    panelBody.appendChild(facts);
+    var p = el("p");
+    p.appendChild(link(n, "Pagina van " + n.fullLabel));
+    if (!data.standalone) {
+      p.appendChild(document.createTextNode(" · "));
+      p.appendChild(el("a", "Netwerk rond dit item", { href: "/network?focus=" + encodeURIComponent(n.id) + "&depth=2" }));
+    }
+    panelBody.appendChild(p);
+    var near = neighbours(id);
+    if (near.length) {
+      panelBody.appendChild(el("h4", "Verbonden met (" + near.length + ")"));
+      var list = el("ul");
+      near.slice(0, 30).forEach(function (pair) {
+        var li = el("li", pair[0] + ": ");
+        li.appendChild(link(pair[1]));
+        list.appendChild(li);
+      });
+      panelBody.appendChild(list);
+    }
+  }
+
+  function showEdge(id) {
+    var e = edgeById[id];
+    if (!e) return;
+    var from = byId[e.from], to = byId[e.to];
+    panelBody.replaceChildren();
+    panelBody.appendChild(el("h3", e.label));
+    var p = el("p");
+    p.appendChild(link(from));
+    p.appendChild(document.createTextNode(" → " + e.label + " → "));
+    p.appendChild(link(to));
+    panelBody.appendChild(p);
+    if (e.quote) {
+      var q = el("blockquote", null, { "class": "quote" });
+      q.appendChild(el("p", e.quote));
+      if (e.section) {
+        var f = el("footer", "— ");
+        f.appendChild(el("a", e.sectionPath || e.section, { href: data.standalone ? e.section : (e.sectionPath || e.section) }));
+        q.appendChild(f);
+      }
+      panelBody.appendChild(q);
+    } else {
+      panelBody.appendChild(el("p", "Geen citaat vastgelegd voor deze verbinding."));
+    }
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) showNode(params.nodes[0]);
+    else if (params.edges.length) showEdge(params.edges[0]);
+  });
+
+  function focusNode(id) {
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.2, animation: false });
+    showNode(id);
+  }
+  if (data.focus && byId[data.focus]) focusNode(data.focus);
+
+  // search that focuses a node
+  var list = document.getElementById("network-search-list");
+  data.nodes.forEach(function (n) { list.appendChild(el("option", null, { value: n.fullLabel })); });
+  var message = document.getElementById("network-search-message");
+  document.getElementById("network-search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = document.getElementById("network-search").value.trim().toLowerCase();
+    if (!text) return;
+    var exact = null, partial = null;
+    data.nodes.forEach(function (n) {
+      var names = [n.fullLabel.toLowerCase(), n.label.toLowerCase()];
+      if (names.indexOf(text) >= 0 && !exact) exact = n;
+      else if (!partial && names.some(function (s) { return s.indexOf(text) >= 0; })) partial = n;
+    });
+    var hit = exact || partial;
+    if (hit) { message.textContent = "Gevonden: " + hit.fullLabel; focusNode(hit.id); }
+    else message.textContent = "Geen knoop gevonden in deze weergave.";
+  });
+
+  // physics toggle
+  document.getElementById("physics-toggle").addEventListener("change", function (event) {
+    network.setOptions({ physics: { enabled: event.target.checked } });
+  });
+
+  // filters apply at once
+  var filters = document.getElementById("network-filters");
+  if (filters) {
+    filters.addEventListener("change", function () { filters.requestSubmit(); });
+  }
+  status.textContent = data.nodes.length + " knopen, " + data.edges.length + " verbindingen.";
+})();

@@ -1,0 +1,4 @@
+/* The "print" buttons of the tracer pages. */
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});
