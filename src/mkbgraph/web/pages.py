@@ -249,7 +249,9 @@ def motions(
         kinds=sorted({r.kind for r in all_rows}),
         follow_up_labels=views.FOLLOW_UP_LABELS,
         totals={key: sum(1 for r in all_rows if r.follow_up == key) for key in views.FOLLOW_UP_LABELS},
-        data_query=urllib.parse.urlencode({k: v for k, v in params.items() if v}),
+        data_query=urllib.parse.urlencode(
+            {k: v for k, v in params.items() if v and (k, v) not in (("sort", "date"), ("order", "asc"))}
+        ),
         query_link=query_link(views.q(views.REQUESTS_QUERY)),
     )
 
