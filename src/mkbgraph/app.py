@@ -55,6 +55,6 @@ def _registrations() -> list:  # type: ignore[type-arg]
     Each feature module (SPARQL endpoint, network API, web pages) exposes `register(app)`;
     add it to this list when the module lands.
     """
-    from . import network_api, web
+    from . import network_api, sparql_api, web
 
-    return [network_api.register, web.register]
+    return [sparql_api.register, network_api.register, web.register]

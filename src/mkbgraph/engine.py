@@ -32,6 +32,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ class QueryTimeout(QueryRejected):
 
     status = 503
     code = "timeout"
+    title = "Query timed out"
 
 
 class EngineBusy(QueryRejected):
@@ -86,6 +88,7 @@ class EngineBusy(QueryRejected):
 
     status = 503
     code = "busy"
+    title = "Service busy"
 
 
 class QueryFailed(QueryRejected):
@@ -93,6 +96,7 @@ class QueryFailed(QueryRejected):
 
     status = 500
     code = "query_failed"
+    title = "Query failed"
 
 
 @dataclass(frozen=True)
@@ -355,9 +359,9 @@ class QueryEngine:
         self._closed = False
         self._tmp = Path(tempfile.mkdtemp(prefix="mkbgraph-engine-"))
         self._data: tuple[str, str] = self._dump(live.current)
+        self._started = False
         live.listeners.append(self._on_reload)
-        for _ in range(self.settings.query_workers):
-            self._spawn_in_background()
+        weakref.finalize(self, _shutdown, self._workers, self._tmp)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -407,15 +411,30 @@ class QueryEngine:
         media = GRAPH_FORMATS[fmt][0] if graph_form else RESULT_FORMATS[fmt]
         return Serialized(body, media, checked.form, truncated, count)
 
+    def peek(
+        self, query: str, fmt: str, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> Serialized | None:
+        """A cached serialized answer, without blocking: the event loop serves hits directly."""
+        _, rows = self._limits(timeout, max_rows)
+        cached = self.cache.get((self._data[0], query, "body", fmt, rows))
+        if cached is None:
+            return None
+        media = GRAPH_FORMATS[fmt][0] if fmt in GRAPH_FORMATS else RESULT_FORMATS[fmt]
+        return Serialized(cached[1], media, screen(query).form, cached[2], cached[3])
+
+    def start(self) -> None:
+        """Start the worker processes (done on first use; call early to pay the start-up now)."""
+        with self._lock:
+            if self._started or self._closed:
+                return
+            self._started = True
+        for _ in range(self.settings.query_workers):
+            self._spawn_in_background()
+
     def close(self) -> None:
         """Stop every worker and remove the data files."""
         self._closed = True
-        with self._lock:
-            workers = list(self._workers)
-            self._workers.clear()
-        for worker in workers:
-            worker.kill()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        _shutdown(self._workers, self._tmp)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for tests and monitoring)."""
@@ -424,6 +443,7 @@ class QueryEngine:
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
         """Block until every worker is started and idle (tests and benchmarks use this)."""
+        self.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
@@ -495,6 +515,8 @@ class QueryEngine:
         return reply  # type: ignore[no-any-return]
 
     def _acquire(self, limit: float) -> _Worker:
+        if not self._started:
+            self.start()
         wait = max(limit, _SPAWN_GRACE) if self._starting else limit
         try:
             return self._idle.get(timeout=wait)
@@ -590,6 +612,15 @@ def _size_of(answer: tuple[Any, ...]) -> int:
         rows = answer[2] if answer[0] == "select" else answer[1]
         return 200 + 150 * len(rows) * max(1, len(rows[0]) if rows else 1)
     return 100
+
+
+def _shutdown(workers: set[_Worker], tmp: Path) -> None:
+    """Kill the workers and remove the data files (on close or when the engine is collected)."""
+    alive = list(workers)
+    workers.clear()
+    for worker in alive:
+        worker.kill()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def get_engine(app: Any) -> QueryEngine:

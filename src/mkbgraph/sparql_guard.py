@@ -46,6 +46,7 @@ class QueryRejected(Exception):
 
     status = 400
     code = "bad_query"
+    title = "Bad query"
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         self.message = message
@@ -54,12 +55,17 @@ class QueryRejected(Exception):
         super().__init__(message)
 
     def as_dict(self) -> dict[str, object]:
-        """The JSON error body shared by the whole API."""
-        body: dict[str, object] = {"error": self.code, "status": self.status, "message": self.message}
+        """The API's one error shape: ``{"error": {"status", "title", "detail", "code", ...}}``."""
+        error: dict[str, object] = {
+            "status": self.status,
+            "title": self.title,
+            "detail": self.message,
+            "code": self.code,
+        }
         if self.line is not None:
-            body["line"] = self.line
-            body["column"] = self.column
-        return body
+            error["line"] = self.line
+            error["column"] = self.column
+        return {"error": error}
 
 
 class QuerySyntaxError(QueryRejected):
@@ -74,6 +80,7 @@ class QueryRefused(QueryRejected):
 
     status = 403
     code = "refused"
+    title = "Refused"
 
 
 @dataclass(frozen=True)
