@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .cli_network import network_app
+from .cli_web import register as register_network_html
 from .coverage import compute_coverage
 from .load import LoadError, ValidationReport, load_graph
 from .settings import Settings, get_settings
@@ -25,6 +26,7 @@ app = typer.Typer(
     help="mkbgraph: the MKB-actieplan 2019 progress report as a knowledge graph.", no_args_is_help=True
 )
 app.add_typer(network_app, name="network")
+register_network_html(network_app)
 console = Console()
 err = Console(stderr=True)
 
