@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .cli_network import network_app
+from .cli_query import register as register_query_commands
 from .cli_web import register as register_network_html
 from .coverage import compute_coverage
 from .load import LoadError, ValidationReport, load_graph
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(network_app, name="network")
 register_network_html(network_app)
+register_query_commands(app)
 console = Console()
 err = Console(stderr=True)
 
