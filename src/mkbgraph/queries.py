@@ -14,8 +14,7 @@ A header is the leading run of ``# key: value`` comment lines (continuation line
 A ``param`` line reads ``name | type | required|optional|default=VALUE | example | description``.
 
 Parameters are bound safely: each value is parsed by its type into an rdflib term and written
-with the term's own N-Triples serialisation (``Node.n3()``, which escapes quotes, backslashes and
-newlines) inside a ``VALUES ?name { ... }`` block that opens the query's outer ``WHERE`` group.
+as a one-line SPARQL term (`sparql_term`: quotes, backslashes and control characters escaped) inside a ``VALUES ?name { ... }`` block that opens the query's outer ``WHERE`` group.
 The value never touches the query text in any other way, and an absent optional parameter
 leaves its variable unbound, so the query (still valid SPARQL without the block, runnable as-is
 in any editor) answers for every value.
@@ -121,6 +120,25 @@ def parse_boolean(value: str) -> Literal:
     raise ValueError(f"{value!r} is not true or false")
 
 
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def sparql_term(node: Node) -> str:
+    """An IRI or literal written as a SPARQL term on one line, every quote and control escaped."""
+    if isinstance(node, URIRef):
+        if _IRI_FORBIDDEN.search(str(node)):
+            raise ValueError(f"{node!r} contains characters not allowed in an IRI")
+        return f"<{node}>"
+    if not isinstance(node, Literal):
+        raise TypeError(f"cannot bind {node!r}")
+    text = "".join(_ESCAPES.get(c, c) for c in str(node))
+    if node.language:
+        return f'"{text}"@{node.language}'
+    if node.datatype is not None:
+        return f'"{text}"^^<{node.datatype}>'
+    return f'"{text}"'
+
+
 #: Parameter type name -> parser from the text a user typed to an rdflib term.
 PARAMETER_TYPES: dict[str, Callable[[str], Node]] = {
     "iri": parse_iri,
@@ -212,7 +230,7 @@ class CannedQuery:
                 if p.required:
                     raise ParameterError(p.name, f"required (e.g. {p.example})")
                 continue
-            terms = " ".join(p.parse(v).n3() for v in items)
+            terms = " ".join(sparql_term(p.parse(v)) for v in items)
             blocks.append(f"VALUES ?{p.name} {{ {terms} }}")
         return inject_values(self.text, blocks)
 
