@@ -229,6 +229,7 @@ def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) 
     centrality = {n: c for n, (c, _) in metrics.items()}
     communities = {n: g for n, (_, g) in metrics.items()}
     top = max(centrality.values(), default=0.0) or 1.0
+    scale = LAYOUT_SCALE * max(1.0, math.sqrt(network.number_of_nodes() / 100))  # room for every label
     net = Network(directed=True)
     for iri, attrs in network.nodes(data=True):
         kind = attrs.get("kind", "")
@@ -240,8 +241,8 @@ def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) 
             label=_short(attrs.get("abbr") or attrs.get("label") or iri),
             shape=shape,
             color=colour,
-            x=round(x * LAYOUT_SCALE, 1),
-            y=round(y * LAYOUT_SCALE, 1),
+            x=round(x * scale, 1),
+            y=round(y * scale, 1),
             size=10,
         )
         record = net.nodes[-1]

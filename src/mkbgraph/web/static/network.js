@@ -30,7 +30,9 @@
     };
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
-    return { id: e.id, from: e.from, to: e.to, label: e.label, color: { color: e.color }, title: tip(e.label) };
+    // edge labels only where they can be read: on views of up to 150 nodes (the panel always names the relation)
+    return { id: e.id, from: e.from, to: e.to, label: data.nodes.length <= 150 ? e.label : undefined,
+             color: { color: e.color }, title: tip(e.label) };
   }));
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.mkbNetwork = { network: network, nodes: nodes, edges: edges, data: data };
