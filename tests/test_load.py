@@ -110,3 +110,39 @@ def test_first_load_of_an_invalid_graph_raises(make_data_dir: Callable[[dict[str
     with pytest.raises(InvalidGraphError) as info:
         live.current  # noqa: B018
     assert any("indiener" in v.message for v in info.value.report.violations)
+
+
+def test_validation_reports_are_reused_only_for_identical_files(
+    mini_settings: Settings, tmp_path: Path
+) -> None:
+    from mkbgraph.load import load_graph
+
+    cache = tmp_path / "cache"
+    args = (mini_settings.ontology_dir, mini_settings.data_dir, mini_settings.shapes_dir)
+    first = load_graph(*args, cache_dir=cache)
+    assert first.report is not None and first.report.conforms
+    entries = sorted(cache.glob("validation-*.json"))
+    assert len(entries) == 1
+    # The same files: the stored report is read back (prove it by planting a marker in it).
+    entries[0].write_text(
+        entries[0].read_text().replace('"text": "', '"text": "FROM-CACHE '), encoding="utf-8"
+    )
+    assert load_graph(*args, cache_dir=cache).report.text.startswith("FROM-CACHE")  # type: ignore[union-attr]
+    # A changed data file is a new key: validated afresh, and the violation is found.
+    broken = (FIXTURES / "invalid" / "quantity-no-unit.ttl").read_text(encoding="utf-8")
+    (mini_settings.data_dir / "broken.ttl").write_text(broken, encoding="utf-8")
+    changed = load_graph(*args, cache_dir=cache)
+    assert changed.report is not None and not changed.report.conforms
+    assert len(sorted(cache.glob("validation-*.json"))) == 2
+
+
+def test_a_damaged_cache_entry_is_recomputed(mini_settings: Settings, tmp_path: Path) -> None:
+    from mkbgraph.load import load_graph
+
+    cache = tmp_path / "cache"
+    args = (mini_settings.ontology_dir, mini_settings.data_dir, mini_settings.shapes_dir)
+    load_graph(*args, cache_dir=cache)
+    entry = next(cache.glob("validation-*.json"))
+    entry.write_text("{not json", encoding="utf-8")
+    again = load_graph(*args, cache_dir=cache)
+    assert again.report is not None and again.report.conforms

@@ -49,7 +49,13 @@ def _settings(data: Path | None) -> Settings:
 def run_validate(settings: Settings) -> tuple[int, ValidationReport | None, str]:
     """Validate ontology + data against the shapes. Returns (exit code, report, error text)."""
     try:
-        loaded = load_graph(settings.ontology_dir, settings.data_dir, settings.shapes_dir, check=True)
+        loaded = load_graph(
+            settings.ontology_dir,
+            settings.data_dir,
+            settings.shapes_dir,
+            check=True,
+            cache_dir=settings.cache_dir,
+        )
     except LoadError as exc:
         return 2, None, str(exc)
     assert loaded.report is not None

@@ -10,8 +10,10 @@ exit codes and text.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyshacl
@@ -81,11 +83,22 @@ class LoadedGraph:
 
     @property
     def fingerprint(self) -> str:
-        """A short hash of the content, so caches can tell one load from the next."""
-        digest = hashlib.sha256()
-        for line in sorted(self.graph.serialize(format="nt").splitlines()):
-            digest.update(line.encode())
-        return digest.hexdigest()[:16]
+        """A short hash of the files' names and bytes, so caches can tell one load from the next.
+
+        Hashing the files rather than the triples keeps it cheap and stable: blank node ids
+        differ on every parse, file bytes do not.
+        """
+        return content_digest(self.files)
+
+
+def content_digest(files: Iterable[Path], *extra: str) -> str:
+    """sha256 over each file's name and bytes (and any extra strings), shortened."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for text in extra:
+        digest.update(text.encode())
+    return digest.hexdigest()[:16]
 
 
 def rdf_files(*folders: Path) -> list[Path]:
@@ -203,14 +216,60 @@ def _opt(node: object) -> str | None:
 
 
 def load_graph(
-    ontology_dir: Path, data_dir: Path, shapes_dir: Path | None, *, check: bool = True
+    ontology_dir: Path,
+    data_dir: Path,
+    shapes_dir: Path | None,
+    *,
+    check: bool = True,
+    cache_dir: Path | None = None,
 ) -> LoadedGraph:
     """Parse ontology and data into one staging graph and (optionally) validate it.
 
     Raises `LoadError` on unreadable input; returns the graph with its validation report
     either way, so the caller decides whether a non-conforming graph may be served.
+    With a `cache_dir`, a report is reused when ontology, data and shapes files are
+    byte-for-byte the same as when it was computed (validation is the slow step of a load).
     """
     loaded = parse_files(rdf_files(ontology_dir, data_dir))
     if check and shapes_dir is not None:
-        loaded.report = validate(loaded.graph, load_shapes(shapes_dir))
+        shape_files = rdf_files(shapes_dir)
+        key = content_digest([*loaded.files, *shape_files], pyshacl.__version__)
+        loaded.report = _cached_report(cache_dir, key)
+        if loaded.report is None:
+            loaded.report = validate(loaded.graph, parse_files(shape_files).graph)
+            _store_report(cache_dir, key, loaded.report)
     return loaded
+
+
+def _cached_report(cache_dir: Path | None, key: str) -> ValidationReport | None:
+    """A stored report for exactly these input files, if there is one and it reads back."""
+    path = cache_dir / f"validation-{key}.json" if cache_dir else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return ValidationReport(
+            conforms=data["conforms"],
+            violations=tuple(Violation(**v) for v in data["violations"]),
+            text=data["text"],
+        )
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged cache entry is simply recomputed
+
+
+def _store_report(cache_dir: Path | None, key: str, report: ValidationReport) -> None:
+    """Keep the report for the next load of the same files (best effort: a read-only disk is fine)."""
+    if cache_dir is None:
+        return
+    payload = {
+        "conforms": report.conforms,
+        "violations": [asdict(v) for v in report.violations],
+        "text": report.text,
+    }
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f".validation-{key}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(payload), encoding="utf-8")
+        tmp.replace(cache_dir / f"validation-{key}.json")
+    except OSError:
+        pass

@@ -197,7 +197,11 @@ def build_snapshot(settings: Settings) -> Snapshot:
     """
     started = time.perf_counter()
     loaded: LoadedGraph = load_graph(
-        settings.ontology_dir, settings.data_dir, settings.shapes_dir, check=settings.validate_on_load
+        settings.ontology_dir,
+        settings.data_dir,
+        settings.shapes_dir,
+        check=settings.validate_on_load,
+        cache_dir=settings.cache_dir,
     )
     if loaded.report is not None and not loaded.report.conforms:
         raise InvalidGraphError(loaded.report)
