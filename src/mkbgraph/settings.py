@@ -39,6 +39,10 @@ class Settings(BaseSettings):
         "oxigraph", description="Query engine behind the store seam: embedded Oxigraph (fast) or rdflib."
     )
     validate_on_load: bool = Field(True, description="Refuse to serve a graph that violates the shapes.")
+    cache_dir: Path | None = Field(
+        PROJECT_ROOT / ".mkbgraph-cache",
+        description="Where validation reports are kept, keyed by a hash of the input files; empty to disable.",
+    )
     host: str = Field("127.0.0.1", description="Address `serve` binds to.")
     port: int = Field(8000, description="Port `serve` listens on.")
     query_timeout: float = Field(10.0, gt=0, description="Hard time limit of one SPARQL query, in seconds.")
