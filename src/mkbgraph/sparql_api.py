@@ -55,6 +55,8 @@ RESULT_MEDIA: dict[str, str] = {
 GRAPH_MEDIA: dict[str, str] = {
     "text/turtle": "turtle",
     "application/x-turtle": "turtle",
+    "text/n3": "turtle",
+    "text/rdf+n3": "turtle",
     "application/ld+json": "jsonld",
     "application/json": "jsonld",
     "application/n-triples": "ntriples",
@@ -64,7 +66,7 @@ GRAPH_MEDIA: dict[str, str] = {
     "text/xml": "rdfxml",
 }
 
-#: ``?format=`` / file suffix -> (results format, RDF format).
+#: ``?format=`` / file suffix -> (results format, RDF format); SPARQLWrapper's names included.
 FORMAT_NAMES: dict[str, tuple[str, str]] = {
     "json": ("json", "jsonld"),
     "xml": ("xml", "rdfxml"),
@@ -73,10 +75,13 @@ FORMAT_NAMES: dict[str, tuple[str, str]] = {
     "ttl": ("json", "turtle"),
     "turtle": ("json", "turtle"),
     "jsonld": ("json", "jsonld"),
+    "json-ld": ("json", "jsonld"),
+    "n3": ("json", "turtle"),
     "nt": ("json", "ntriples"),
     "ntriples": ("json", "ntriples"),
     "rdf": ("xml", "rdfxml"),
     "rdfxml": ("xml", "rdfxml"),
+    "rdf+xml": ("xml", "rdfxml"),
 }
 
 #: RDF format name -> rdflib serializer, for the descriptions built with rdflib.
