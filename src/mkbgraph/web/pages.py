@@ -653,7 +653,7 @@ def _resource_page(request: Request, iri: str, suffix: str) -> Response:
     labels = _labels(request)
     entity = views.entity_detail(snapshot.store, labels, iri)
     formats = {s.lstrip("."): local_path(iri) + s for s in RDF_FORMATS}  # type: ignore[operator]
-    common = {
+    common: dict[str, Any] = {
         "entity": entity,
         "permalink": iri,
         "query_link": query_link(entity.query),
@@ -663,13 +663,13 @@ def _resource_page(request: Request, iri: str, suffix: str) -> Response:
     }
     row = next((r for r in _requests(request) if r.link.iri == iri), None)
     if row is not None:
-        detail = views.request_detail(snapshot.store, labels, iri, row)
-        data = _request_data(detail)
+        tracer = views.request_detail(snapshot.store, labels, iri, row)
+        data = _request_data(tracer)
         if suffix == ".json":
             return JSONResponse({"request": row.as_dict(), "actions": data})
         if suffix == ".csv":
             return _csv(data, f"{iri.rsplit('/', 1)[-1]}.csv")
-        return render(request, "request.html", title=row.link.label, detail=detail, **common)
+        return render(request, "request.html", title=row.link.label, detail=tracer, **common)
     if suffix in DATA_SUFFIXES:
         raise HTTPException(404, f"{suffix} is offered for motions and other parliamentary requests only")
     if views.is_organisation(snapshot.store, iri):

@@ -286,12 +286,12 @@ def action_summaries(store: Store, labels: Labels, actions: list[str]) -> list[A
     ).rows:
         summaries[str(a)].amounts.append(Amount(link(amount, labels), _decimal(value)))  # type: ignore[arg-type]
     dates = " ".join(f"mkb:{d}" for d in DATE_PROPERTIES)
-    for a, p, d in store.select(
+    for action, p, d in store.select(
         q(f"SELECT ?a ?p ?d WHERE {{ VALUES ?a {{ {values} }} VALUES ?p {{ {dates} }} ?a ?p ?d }}")
     ).rows:
-        summaries[str(a)].dates.append((labels.of(p), str(d)))
-    for a, quote in quotes_of(store, labels, actions).items():
-        summaries[a].quotes.extend(quote)
+        summaries[str(action)].dates.append((labels.of(p), str(d)))
+    for resource, found in quotes_of(store, labels, actions).items():
+        summaries[resource].quotes.extend(found)
     for summary in summaries.values():
         for facet in ("themes", "lines", "lead", "partners", "funders", "instruments"):
             getattr(summary, facet).sort(key=lambda item: item.label.casefold())
@@ -319,6 +319,11 @@ def quotes_of(store: Store, labels: Labels, resources: list[str]) -> dict[str, l
 
 def _expand_mkb(prefixed: str) -> str:
     return str(MKB) + prefixed.split(":", 1)[1]
+
+
+def _true(value: Node | None) -> bool:
+    """Whether a SPARQL result cell is the boolean literal true."""
+    return isinstance(value, Literal) and value.toPython() is True
 
 
 def _decimal(value: Node | None) -> Decimal | None:
@@ -434,7 +439,7 @@ def requests(store: Store, labels: Labels) -> list[RequestRow]:
         row = rows.get(str(request))
         if row is None:
             continue
-        if is_action is not None and is_action.toPython() is True:  # type: ignore[union-attr]
+        if _true(is_action):
             if all(a.iri != str(answer) for a in row.actions):
                 row.actions.append(link(answer, labels))  # type: ignore[arg-type]
                 row.action_statuses.append(str(status) if status is not None else "")
@@ -556,7 +561,7 @@ def organisation_detail(store: Store, labels: Labels, iri: str) -> OrganisationD
         )
     ).rows:
         role = INSTRUMENT_ROLES[str(p).rsplit("/", 1)[-1]]
-        target = deals if is_deal is not None and is_deal.toPython() is True else instruments  # type: ignore[union-attr]
+        target = deals if _true(is_deal) else instruments
         target.append((role, link(s, labels)))  # type: ignore[arg-type]
     summaries = {
         s.link.iri: s for s in action_summaries(store, labels, sorted(set(lead) | {a for _, a in involved}))
