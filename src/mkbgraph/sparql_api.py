@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Annotated, Any
@@ -277,6 +278,70 @@ def _timeout(values: dict[str, list[str]]) -> float | None:
 # --- /sparql ---------------------------------------------------------------------------------
 
 
+def _response_key(scope: Any) -> tuple[bytes, bytes]:
+    accept = b""
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            accept = value
+    return scope.get("query_string", b""), accept
+
+
+class ResponseCache:
+    """Whole ``GET /sparql`` answers by (query string, Accept) for the current snapshot version.
+
+    Served by `SparqlResponseCacheMiddleware` before routing: the data is read-only between
+    reloads, so a repeated request costs a dictionary lookup instead of a trip through the
+    framework. Bounded (LRU) and cleared by a reload."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self._entries: OrderedDict[tuple[bytes, bytes], tuple[str, int, list[tuple[bytes, bytes]], bytes]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def put(self, key: tuple[bytes, bytes], version: str, response: Response) -> None:
+        if len(response.body) > 1_000_000:
+            return
+        entry = (version, response.status_code, list(response.raw_headers), bytes(response.body))
+        with self._lock:
+            self._entries[key] = entry
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def get(
+        self, key: tuple[bytes, bytes], version: str
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self._entries.move_to_end(key)
+        return entry[1], entry[2], entry[3]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class SparqlResponseCacheMiddleware:
+    """Answer a repeated ``GET /sparql`` straight from `ResponseCache` (pure ASGI, no routing)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+            state = scope["app"].state
+            hit = state.sparql_responses.get(_response_key(scope), state.query_engine.version)
+            if hit is not None:
+                status, headers, body = hit
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 def _result_response(answer: Serialized) -> Response:
     headers = {
         **CORS_HEADERS,
@@ -300,14 +365,20 @@ async def _answer(request: Request, values: dict[str, list[str]]) -> Response:
         checked = screen(query)
         fmt = negotiate(checked.form, request.headers.get("accept", ""), (values.get("format") or [None])[0])
         engine = get_engine(request.app)
+        version = engine.version
         timeout = _timeout(values)
         cached = engine.peek(query, fmt, timeout=timeout)
-        if cached is not None:
-            return _result_response(cached)
-        answer = await run_in_threadpool(engine.serialize, query, fmt, timeout=timeout, screened=checked)
+        answer = cached or await run_in_threadpool(
+            engine.serialize, query, fmt, timeout=timeout, screened=checked
+        )
     except QueryRejected as exc:
         return error_response(exc, cors=True)
-    return _result_response(answer)
+    response = _result_response(answer)
+    # (version read before running: a reload meanwhile makes the entry stale, never wrong)
+    if request.method == "GET":
+        responses: ResponseCache = request.app.state.sparql_responses
+        responses.put(_response_key(request.scope), version, response)
+    return response
 
 
 @router.get(
@@ -752,8 +823,11 @@ def register(app: FastAPI) -> None:
     engine = QueryEngine(app.state.live, settings)
     app.state.query_engine = engine
     app.state.query_catalogue = Catalogue.load(settings.queries_dir)
+    app.state.sparql_responses = ResponseCache()
+    app.add_middleware(SparqlResponseCacheMiddleware)
 
     def reload_catalogue(_: Snapshot) -> None:
+        app.state.sparql_responses.clear()
         app.state.query_catalogue = Catalogue.load(settings.queries_dir)
 
     app.state.live.listeners.append(reload_catalogue)
