@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import statistics
 from pathlib import Path
 
 import networkx as nx
@@ -24,6 +26,7 @@ from mkbgraph.network_metrics import (
     attach,
     centrality,
     compute_layout,
+    grid_layout,
 )
 from mkbgraph.network_paths import AmbiguousResource, NoPath, UnknownResource
 from mkbgraph.settings import Settings
@@ -190,6 +193,21 @@ def test_layout_places_every_node_in_the_unit_square_reproducibly(bridge: Networ
     assert all(-1.0001 <= x <= 1.0001 and -1.0001 <= y <= 1.0001 for x, y in positions.values())
     assert compute_layout(bridge.full, OPTIONS) == positions
     assert len(set(positions.values())) == len(positions)
+
+
+def test_grid_layout_of_a_large_graph_keeps_neighbours_close() -> None:
+    graph = nx.relabel_nodes(nx.connected_caveman_graph(60, 10), str)  # 600 nodes in 60 cliques
+    positions = grid_layout(graph, 50, 42)
+    assert grid_layout(graph, 50, 42) == positions
+    assert all(-1.0 <= x <= 1.0 and -1.0 <= y <= 1.0 for x, y in positions.values())
+
+    def distance(a: str, b: str) -> float:
+        return math.dist(positions[a], positions[b])
+
+    edge_mean = statistics.mean(distance(a, b) for a, b in graph.edges())
+    nodes = sorted(graph.nodes)
+    pair_mean = statistics.mean(distance(a, b) for a, b in zip(nodes, reversed(nodes), strict=True))
+    assert edge_mean < pair_mean / 3
 
 
 # ----------------------------------------------------------------------------- paths

@@ -262,9 +262,9 @@ def full_graph(graph: Graph, projection: Projection | None = None) -> nx.MultiDi
                 continue
             for node in (subject, obj):
                 if node not in kinds:
-                    kind = kind_of(graph, node)
-                    if kind is not None and projection.keeps_kind(kind):
-                        kinds[node] = kind
+                    found = kind_of(graph, node)
+                    if found is not None and projection.keeps_kind(found):
+                        kinds[node] = found
             if subject in kinds and obj in kinds:
                 triples.append((subject, relation, obj))
 
