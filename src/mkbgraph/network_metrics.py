@@ -212,6 +212,7 @@ def coordination_gaps(full: nx.MultiDiGraph, theme: str | None = None) -> dict[s
                 {**_ref(full, action), "lead": [_ref(full, o) for o in sorted(roles["responsible"])]}
             )
 
+    all_actions = set(nodes_of_kind(full, "action"))
     unanswered, single = [], []
     for kind in sorted(REQUEST_KINDS):
         for request in nodes_of_kind(full, kind):
@@ -219,7 +220,7 @@ def coordination_gaps(full: nx.MultiDiGraph, theme: str | None = None) -> dict[s
                 continue
             answering = sorted(
                 {s for s, _, d in full.in_edges(request, data=True) if d["relation"] == "answers"}
-                & set(nodes_of_kind(full, "action"))
+                & all_actions
             )
             if not answering:
                 unanswered.append(_ref(full, request))
@@ -231,7 +232,7 @@ def coordination_gaps(full: nx.MultiDiGraph, theme: str | None = None) -> dict[s
         if theme is not None and theme not in full.nodes[instrument]["themes"]:
             continue
         users = {s for s, _, d in full.in_edges(instrument, data=True) if d["relation"] == "uses"}
-        if not users & (in_scope if theme is not None else set(nodes_of_kind(full, "action"))):
+        if not users & (in_scope if theme is not None else all_actions):
             unused.append(_ref(full, instrument))
 
     themes = [theme] if theme is not None else nodes_of_kind(full, "theme")
