@@ -363,14 +363,13 @@ async def _answer(request: Request, values: dict[str, list[str]]) -> Response:
         if not query.strip():
             raise QueryRejected("the query parameter is empty")
         checked = screen(query)
-        fmt = negotiate(checked.form, request.headers.get("accept", ""), (values.get("format") or [None])[0])
+        fmt = negotiate(checked.form, request.headers.get("accept", ""), (values.get("format") or [""])[0])
         engine = get_engine(request.app)
         version = engine.version
         timeout = _timeout(values)
-        cached = engine.peek(query, fmt, timeout=timeout)
-        answer = cached or await run_in_threadpool(
-            engine.serialize, query, fmt, timeout=timeout, screened=checked
-        )
+        answer = engine.peek(query, fmt, timeout=timeout)
+        if answer is None:
+            answer = await run_in_threadpool(engine.serialize, query, fmt, timeout=timeout, screened=checked)
     except QueryRejected as exc:
         return error_response(exc, cors=True)
     response = _result_response(answer)
