@@ -20,9 +20,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from rdflib import Graph, URIRef
 
+from ..engine import get_engine
 from ..load import ValidationReport, load_shapes, validate
 from ..namespaces import ID, MKB, PREFIXES, bind_prefixes
 from ..settings import Settings
+from ..sparql_guard import QueryRejected
 from ..store import Snapshot
 from . import views
 from .assets import register_assets, yasgui_available
@@ -446,6 +448,8 @@ def canned_form(request: Request, name: str) -> HTMLResponse:
             result = _run_canned(request, bound, canned.form)
         except ParameterError as exc:
             error = str(exc)
+        except QueryRejected as exc:  # timeout, busy workers or a failed evaluation: say so, keep the form
+            error = exc.message
     return render(
         request,
         "canned.html",
@@ -460,16 +464,17 @@ def canned_form(request: Request, name: str) -> HTMLResponse:
 
 
 def _run_canned(request: Request, text: str, form: str) -> dict[str, Any]:
-    """Run a bound canned query (our own, trusted text) with the row cap; cells become links."""
-    snapshot = _snapshot(request)
+    """Run a bound canned query through the query engine, like every public query: screened,
+    time-limited in a killable worker, capped at `max_rows`; cells become links."""
     settings: Settings = request.app.state.settings
+    engine = get_engine(request.app)
     labels = _labels(request)
     if form == "ASK":
-        return {"ask": snapshot.store.ask(text)}
+        return {"ask": engine.ask(text)}
     if form != "SELECT":
-        graph = snapshot.store.construct(text)
+        graph = engine.construct(text, max_rows=settings.max_rows)
         return {"turtle": graph.serialize(format="turtle")}
-    answer = snapshot.store.select(text, max_rows=settings.max_rows)
+    answer = engine.select(text, max_rows=settings.max_rows)
     rows = []
     for row in answer.rows:
         cells = []
