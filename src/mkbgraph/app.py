@@ -7,10 +7,14 @@ registers its own router here: SPARQL protocol and canned queries, network analy
 
 from __future__ import annotations
 
+import threading
+import time
+import urllib.request
+
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from . import __version__
+from ._version import __version__
 from .settings import Settings, get_settings
 from .store import LiveGraph
 
@@ -58,3 +62,37 @@ def _registrations() -> list:  # type: ignore[type-arg]
     from . import network_api, sparql_api, web
 
     return [sparql_api.register, network_api.register, web.register]
+
+
+#: Pages whose first request after a load does the heavy, cached-per-snapshot work
+#: (network projection, layout, centralities, the home page's counts).
+WARM_UP_PATHS: tuple[str, ...] = ("/", "/network", "/api/network/stats", "/themes", "/motions")
+
+
+def warm_up_in_background(
+    base_url: str, paths: tuple[str, ...] = WARM_UP_PATHS, wait: float = 60.0
+) -> threading.Thread:
+    """Request the heavy pages once the server answers, so no visitor waits for the caches.
+
+    Runs in a daemon thread against the server's own loopback address; failures are ignored
+    (a warm-up is an optimisation, the pages build on demand anyway).
+    """
+
+    def run() -> None:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base_url}/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        for path in paths:
+            try:
+                with urllib.request.urlopen(f"{base_url}{path}", timeout=120) as response:
+                    response.read()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=run, name="mkbgraph-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -199,7 +199,7 @@ def serve(
     """Load and validate the graph, then serve the web app and SPARQL endpoint."""
     import uvicorn
 
-    from .app import create_app
+    from .app import create_app, warm_up_in_background
     from .store import InvalidGraphError
 
     settings = get_settings()
@@ -211,7 +211,10 @@ def serve(
     except InvalidGraphError as exc:
         err.print(format_report(exc.report), markup=False, highlight=False)
         raise typer.Exit(1) from exc
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+    bind_host, bind_port = host or settings.host, port or settings.port
+    local = "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host
+    warm_up_in_background(f"http://{local}:{bind_port}")
+    uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")
 
 
 def main() -> None:
