@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyshacl
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -207,7 +207,7 @@ def _shape_name(results: Graph, shape: object) -> str:
     """A node shape's IRI, or for a property shape the path it constrains."""
     if isinstance(shape, URIRef):
         return str(shape)
-    path = results.value(shape, SH.path) if shape is not None else None  # type: ignore[arg-type]
+    path = results.value(shape, SH.path) if isinstance(shape, BNode) else None
     return f"property shape on {path}" if path is not None else "anonymous shape"
 
 

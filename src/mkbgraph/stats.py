@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rdflib import Literal
+
 from .namespaces import sparql_prefix_block
 from .store import Store
 
@@ -34,5 +36,6 @@ def graph_stats(store: Store) -> dict[str, int]:
             + f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?c rdfs:subClassOf* {cls} . ?s a ?c . }}"
         )
         result = store.select(query)
-        stats[key] = int(result.rows[0][0]) if result.rows else 0  # type: ignore[arg-type]
+        count = result.rows[0][0] if result.rows else None
+        stats[key] = int(count.toPython()) if isinstance(count, Literal) else 0
     return stats
