@@ -242,6 +242,8 @@ def test_hostile_labels_stay_text_in_the_network(page: tuple[object, Recorder], 
         ("themes", "/themes"),
         ("quality", "/quality"),
         ("organisations", "/organisations"),
+        ("key-players", "/network/key-players"),
+        ("key-players-theme", "/network/key-players?theme=financiering"),
     ],
 )
 def test_main_pages_screenshots_and_accessibility(
@@ -263,6 +265,19 @@ def test_main_pages_screenshots_and_accessibility(
     assert (
         tab.evaluate(
             "[...document.querySelectorAll('svg[role=img]')].filter(s => !s.querySelector('title')).length"
+        )
+        == 0
+    )  # type: ignore[attr-defined]
+    # every data table says what it holds, and its column headers are marked as such
+    assert (
+        tab.evaluate(
+            "[...document.querySelectorAll('table')].filter(t => !t.caption || !t.caption.textContent.trim()).length"
+        )
+        == 0
+    )  # type: ignore[attr-defined]
+    assert (
+        tab.evaluate(
+            "[...document.querySelectorAll('thead th')].filter(th => th.getAttribute('scope') !== 'col').length"
         )
         == 0
     )  # type: ignore[attr-defined]

@@ -25,6 +25,8 @@ PAGES = [
     "/query/organisation-leads-action",
     "/network",
     f"/network?focus={ID}organisation/ezk&depth=2",
+    "/network/key-players",
+    "/network/key-players?theme=menselijk-kapitaal&sort=degree",
     "/search?q=img",
     "/search?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
     "/id/motion/kst-35074-45",
@@ -74,6 +76,18 @@ def test_network_data_keeps_the_text_but_never_as_title(client: TestClient) -> N
     labels = [n["fullLabel"] for n in data["nodes"]]
     assert any(HOSTILE in label for label in labels)  # the text survives, escaped only for the page
     assert all("title" not in n for n in data["nodes"]) and all("title" not in e for e in data["edges"])
+
+
+def test_key_players_page_shows_hostile_names_as_text(client: TestClient) -> None:
+    html = client.get("/network/key-players").text
+    assert (
+        "Ministerie &lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+        in html
+    )
+    # a hostile theme name in the URL is echoed escaped in the error
+    response = client.get("/network/key-players", params={"theme": '"><script>alert(4)</script>'})
+    assert response.status_code == 404
+    assert "<script>alert(4)" not in response.text and "&lt;script&gt;alert(4)" in response.text
 
 
 def test_data_forms_carry_hostile_text_verbatim(client: TestClient) -> None:

@@ -10,15 +10,25 @@ only where a name was unknown or ambiguous).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from .network import PROJECTIONS
+from .network import PROJECTIONS, nodes_of_kind
 from .network_export import EXPORT_FORMATS, export_graph
 from .network_metrics import MetricOptions, NetworkAnalysis, analysis, attach
 from .network_paths import AmbiguousResource, NoPath, ResolveError
+from .network_tables import (
+    COMMUNITY_COLUMNS,
+    GAP_COLUMNS,
+    KEY_PLAYER_COLUMNS,
+    community_rows,
+    gap_rows,
+    key_player_rows,
+    to_csv,
+)
 from .store import Snapshot
 
 TAG = "network"
@@ -26,6 +36,7 @@ THEME_HELP = (
     "Only this theme: its IRI, label, number or slug (e.g. `Digitalisering`, `3`, `theme:digitalisering`). "
     "Leave out for all themes."
 )
+FORMAT_HELP = "`json` (default) or `csv`: one row per organisation, gap or community member."
 NAME_HELP = "A resource: IRI, prefixed name (`orgn:kvk`), label, abbreviation or slug, case-insensitive."
 
 router = APIRouter(prefix="/api/network", tags=[TAG])
@@ -53,6 +64,29 @@ def _envelope(result: NetworkAnalysis, body: dict[str, Any]) -> dict[str, Any]:
     return {"version": result.version, **body}
 
 
+TableFormat = Annotated[str, Query(description=FORMAT_HELP)]
+TABLE_FORMATS = ("json", "csv")
+
+
+def _answer(
+    result: NetworkAnalysis,
+    body: dict[str, Any],
+    form: str,
+    table: tuple[Callable[[dict[str, Any]], list[dict[str, Any]]], tuple[str, ...], str],
+) -> Any:
+    """The answer as the JSON envelope, or as CSV rows (`table`: row function, columns, file name)."""
+    if form not in TABLE_FORMATS:
+        return error_response(400, "Unknown format", f"format must be one of {', '.join(TABLE_FORMATS)}")
+    if form == "json":
+        return _envelope(result, body)
+    rows, columns, filename = table
+    return Response(
+        to_csv(rows(body), columns),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Ambiguous name or unknown format; `error.candidates` lists the matches."},
     404: {"description": "No such resource (or no path); `error.candidates` lists near matches."},
@@ -76,27 +110,37 @@ def stats(request: Request, theme: Annotated[str | None, Query(description=THEME
 
 
 @router.get("/key-players", summary="Organisation rankings by centrality and role", responses=ERRORS)
-def key_players(request: Request, theme: Annotated[str | None, Query(description=THEME_HELP)] = None) -> Any:
+def key_players(
+    request: Request,
+    theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
+    format: TableFormat = "json",
+) -> Any:
     """Centrality of organisations in the stakeholder graph, who leads most, who partners most and
-    which ministries act alone."""
+    which ministries act alone. As CSV: one row per organisation, by PageRank."""
     result = _analysis(request)
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
         return _resolve_error(exc)
-    return _envelope(result, result.key_players(theme_iri))
+    table = (key_player_rows, KEY_PLAYER_COLUMNS, "mkbgraph-key-players.csv")
+    return _answer(result, result.key_players(theme_iri), format, table)
 
 
 @router.get("/gaps", summary="Coordination gaps", responses=ERRORS)
-def gaps(request: Request, theme: Annotated[str | None, Query(description=THEME_HELP)] = None) -> Any:
+def gaps(
+    request: Request,
+    theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
+    format: TableFormat = "json",
+) -> Any:
     """Actions with a lead and no partner, organisations that never lead, requests answered by one
-    action or none, unused instruments, and per theme the articulation points and bridges."""
+    action or none, unused instruments, and per theme the articulation points and bridges.
+    As CSV: one row per gap (`gap` names which), with the resources that explain it."""
     result = _analysis(request)
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
         return _resolve_error(exc)
-    return _envelope(result, result.gaps(theme_iri))
+    return _answer(result, result.gaps(theme_iri), format, (gap_rows, GAP_COLUMNS, "mkbgraph-gaps.csv"))
 
 
 @router.get("/path", summary="How two resources are connected", responses=ERRORS)
@@ -123,11 +167,13 @@ def path(
 
 
 @router.get("/communities", summary="Communities of organisations (Louvain)")
-def communities(request: Request) -> Any:
+def communities(request: Request, format: TableFormat = "json") -> Any:
     """Louvain communities of the stakeholder graph (fixed seed), largest first, each with its
-    members and dominant themes; `membership` maps each organisation to its community id."""
+    members and dominant themes; `membership` maps each organisation to its community id.
+    As CSV: one row per member."""
     result = _analysis(request)
-    return _envelope(result, result.communities())
+    table = (community_rows, COMMUNITY_COLUMNS, "mkbgraph-communities.csv")
+    return _answer(result, result.communities(), format, table)
 
 
 @router.get("/nodes", summary="Per-node metrics and layout positions")
@@ -185,13 +231,16 @@ def export(
 
 
 def warm(snapshot: Snapshot, options: MetricOptions) -> None:
-    """Compute the overall figures of a snapshot ahead of the first request."""
+    """Compute the figures of a snapshot ahead of the first request: overall first, then per theme."""
     result = analysis(snapshot, options)
     result.key_players()
     result.gaps()
     result.communities()
     result.node_metrics()
     result.layout()
+    for theme in nodes_of_kind(result.full, "theme"):  # the key-players page per theme
+        result.key_players(theme)
+        result.gaps(theme)
 
 
 def register(app: FastAPI) -> None:

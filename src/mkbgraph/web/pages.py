@@ -26,7 +26,7 @@ from ..namespaces import ID, MKB, PREFIXES, bind_prefixes
 from ..settings import Settings
 from ..sparql_guard import QueryRejected
 from ..store import Snapshot
-from . import views
+from . import key_players, views
 from .assets import register_assets, yasgui_available
 from .network_view import NetworkFilter, NetworkModel, build_model, legend, options_for, page_data
 from .rendering import (
@@ -81,6 +81,7 @@ def make_environment() -> Environment:
     )
     env.filters["euro"] = format_euro
     env.filters["curie"] = curie
+    env.filters["href"] = lambda iri: local_path(iri) or iri
     env.filters["urlencode_query"] = lambda params: urllib.parse.urlencode(params, doseq=True)
     env.globals["kind_names"] = KIND_NAMES
     return env
@@ -95,6 +96,7 @@ def register(app: FastAPI) -> None:
     app.state.web_cache = cache
     app.state.live.listeners.append(cache.clear)
     register_assets(app)
+    app.include_router(key_players.router)
     app.include_router(router)
 
 
