@@ -7,7 +7,9 @@ links to the same resource in another copy, so the copies form one network inste
 while every resource keeps the degree it has in the real data. Prints one line per step and writes
 bench/results/network.json. Run: `.venv/bin/python bench/bench_network.py [--scale 100]
 [--rewire 0.3] [--exact]` (`--exact` also times exact betweenness on the synthetic stakeholder
-graph, which can take many minutes).
+graph, which can take many minutes). The layout step also reports its quality
+(`network_layout.layout_quality`: edge_ratio, crowded, spacing) so a faster layout can be checked
+against the picture it replaces.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from rdflib import BNode, Graph, URIRef
 from mkbgraph.load import load_graph
 from mkbgraph.network import full_graph, stakeholder_graph
 from mkbgraph.network_export import export_graph
+from mkbgraph.network_layout import SPRING_MAX_NODES, capped_iterations, layout_quality
 from mkbgraph.network_metrics import (
     MetricOptions,
     NetworkAnalysis,
@@ -97,7 +100,16 @@ def measure(graph: Graph, options: MetricOptions, exact: bool) -> dict[str, Any]
     row["key_players_approximate"] = players["approximate"]
     timed(row, "gaps_all_themes_s", lambda: coordination_gaps(full))
     timed(row, "communities_louvain_s", lambda: communities(full, options))
-    timed(row, "layout_s", lambda: compute_layout(full, options))
+    positions = timed(row, "layout_s", lambda: compute_layout(full, options))
+    simple = nx.Graph(full)
+    row["layout_iterations"] = (
+        options.layout_iterations
+        if simple.number_of_nodes() <= SPRING_MAX_NODES
+        else capped_iterations(simple.number_of_nodes() + simple.number_of_edges(), options.layout_iterations)
+    )
+    row.update({f"layout_{name}": value for name, value in layout_quality(simple, positions).items()})
+    print(f"  layout quality: edge_ratio {row['layout_edge_ratio']} (lower: neighbours closer), crowded "
+          f"{row['layout_crowded']}, spacing {row['layout_spacing']} (higher: less overlap)")  # fmt: skip
     analysis = NetworkAnalysis("bench", graph, full, options)
     timed(row, "name_index_s", analysis.index)
     largest = max(nx.connected_components(connections(full)), key=len)

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-import numpy as np
 from rdflib import Graph
-from scipy.spatial import cKDTree
 
+from . import network_layout
 from .network import ACTION_ROLES, REQUEST_KINDS, full_graph, nodes_of_kind, stakeholder_graph
 from .network_paths import ResourceIndex, connections, explained_path
 from .settings import Settings
@@ -368,68 +367,9 @@ def full_metrics(full: nx.MultiDiGraph, options: MetricOptions) -> dict[str, dic
     return result
 
 
-#: Up to this many nodes networkx's own spring layout is used (dense and quick below 500 nodes).
-SPRING_MAX_NODES = 500
-
-
 def compute_layout(full: nx.MultiDiGraph, options: MetricOptions) -> dict[str, tuple[float, float]]:
-    """Positions in [-1, 1]² for every node of the full graph: seeded, reproducible, cheap.
-
-    Small graphs get networkx's spring layout. Above `SPRING_MAX_NODES` networkx switches to a
-    sparse Fruchterman-Reingold that is quadratic per iteration in Python (a 2,000-node graph took
-    13-28 s here), so larger graphs get the grid variant of the same algorithm (`grid_layout`):
-    repulsion only between nodes closer than twice the ideal edge length, found with a k-d tree,
-    which measured 2.8 s at 2,000 nodes with a comparable picture.
-    """
-    simple = nx.Graph(full)
-    if simple.number_of_nodes() == 0:
-        return {}
-    if simple.number_of_nodes() <= SPRING_MAX_NODES:
-        found = nx.spring_layout(simple, iterations=options.layout_iterations, seed=options.seed)
-        positions = {node: (float(x), float(y)) for node, (x, y) in found.items()}
-    else:
-        positions = grid_layout(simple, options.layout_iterations, options.seed)
-    return {node: (round(x, 5), round(y, 5)) for node, (x, y) in positions.items()}
-
-
-def grid_layout(graph: nx.Graph, iterations: int, seed: int) -> dict[str, tuple[float, float]]:
-    """Fruchterman-Reingold, grid variant, vectorised with numpy; positions scaled into [-1, 1]²."""
-    nodes = list(graph.nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    count = len(nodes)
-    edges = np.array([(index[u], index[v]) for u, v in graph.edges() if u != v], dtype=np.int64).reshape(
-        -1, 2
-    )
-    position = np.random.default_rng(seed).uniform(-1.0, 1.0, (count, 2))
-    ideal = np.sqrt(4.0 / count)
-    temperature = 0.2
-    cooling = temperature / (iterations + 1)
-
-    def accumulate(target: np.ndarray, at: np.ndarray, force: np.ndarray, sign: float) -> None:
-        for axis in (0, 1):
-            target[:, axis] += sign * np.bincount(at, weights=force[:, axis], minlength=count)
-
-    for _ in range(iterations):
-        shift = np.zeros((count, 2))
-        pairs = cKDTree(position).query_pairs(2 * ideal, output_type="ndarray")
-        if len(pairs):
-            delta = position[pairs[:, 0]] - position[pairs[:, 1]]
-            squared = np.maximum((delta**2).sum(axis=1), 1e-12)
-            push = delta * (ideal * ideal / squared)[:, None]
-            accumulate(shift, pairs[:, 0], push, 1.0)
-            accumulate(shift, pairs[:, 1], push, -1.0)
-        if len(edges):
-            delta = position[edges[:, 0]] - position[edges[:, 1]]
-            pull = delta * (np.sqrt((delta**2).sum(axis=1)) / ideal)[:, None]
-            accumulate(shift, edges[:, 0], pull, -1.0)
-            accumulate(shift, edges[:, 1], pull, 1.0)
-        shift -= position  # gravity: keeps separate components in view
-        length = np.maximum(np.sqrt((shift**2).sum(axis=1)), 1e-12)
-        position += shift / length[:, None] * np.minimum(length, temperature)[:, None]
-        temperature -= cooling
-    position -= position.mean(axis=0)
-    position /= max(float(np.abs(position).max()), 1e-12)
-    return {node: (float(position[i, 0]), float(position[i, 1])) for i, node in enumerate(nodes)}
+    """Positions in [-1, 1]² for every node of the full graph (see `network_layout`): seeded, reproducible."""
+    return network_layout.compute_layout(full, options.layout_iterations, options.seed)
 
 
 # --------------------------------------------------------------------------- the per-snapshot cache
