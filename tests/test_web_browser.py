@@ -170,6 +170,45 @@ def test_network_renders_filters_searches_and_opens_panel(
     assert recorder.errors == []
 
 
+FIND_CLICKABLE_EDGE = """() => {
+    const m = window.mkbNetwork, net = m.network;
+    net.fit({animation: false});
+    for (const e of m.data.edges) {
+        if (!e.quote) continue;
+        const a = net.getPosition(e.from), b = net.getPosition(e.to);
+        const p = net.canvasToDOM({x: (a.x + b.x) / 2, y: (a.y + b.y) / 2});
+        if (net.getNodeAt(p) === undefined && net.getEdgeAt(p) === e.id) return {id: e.id, quote: e.quote, x: p.x, y: p.y};
+    }
+    return null;
+}"""
+
+
+def _click_an_edge_with_a_quote(tab: object) -> dict:
+    edge = tab.evaluate(FIND_CLICKABLE_EDGE)  # type: ignore[attr-defined]
+    assert edge is not None, "no edge with a quote can be clicked on its own"
+    box = tab.locator("#network").bounding_box()  # type: ignore[attr-defined]
+    tab.mouse.click(box["x"] + edge["x"], box["y"] + edge["y"])  # type: ignore[attr-defined]
+    tab.wait_for_function("document.querySelector('#panel-body blockquote') !== null")  # type: ignore[attr-defined]
+    return edge  # type: ignore[no-any-return]
+
+
+def test_clicking_an_edge_shows_its_provenance_quote(page: tuple[object, Recorder], real_server: str) -> None:
+    tab, recorder = page
+    tab.goto(f"{real_server}/network?focus={ID}organisation/kvk&depth=1")  # type: ignore[attr-defined]
+    _wait_for_network(tab)
+    edge = _click_an_edge_with_a_quote(tab)
+    panel = tab.inner_text("#panel-body")  # type: ignore[attr-defined]
+    assert " ".join(edge["quote"].split()) in " ".join(panel.split())
+    links = tab.eval_on_selector_all("#panel-body a", "els => els.map(a => a.getAttribute('href'))")  # type: ignore[attr-defined]
+    assert any(href.startswith("/id/section/") for href in links)  # the report section it comes from
+    assert any(href.startswith("/id/organisation/") for href in links)
+    # the quote came with the page: the compact payload holds each quote once
+    payload = tab.evaluate("JSON.parse(document.getElementById('network-data').textContent)")  # type: ignore[attr-defined]
+    assert edge["quote"] in payload["quotes"] and len(payload["quotes"]) == len(set(payload["quotes"]))
+    _shot(tab, "network-edge-quote")
+    assert recorder.errors == []
+
+
 def test_ego_view_and_physics_toggle(page: tuple[object, Recorder], real_server: str) -> None:
     tab, recorder = page
     tab.goto(f"{real_server}/network?focus={ID}organisation/ezk&depth=1")  # type: ignore[attr-defined]
@@ -227,6 +266,10 @@ def test_hostile_labels_stay_text_in_the_network(page: tuple[object, Recorder], 
     tab.wait_for_timeout(600)  # type: ignore[attr-defined]
     assert tab.locator("img[src=x]").count() == 0  # type: ignore[attr-defined]
     assert tab.locator("#network script, #panel script").count() == 0  # type: ignore[attr-defined]
+    # an edge's hostile quote is text in the panel too
+    edge = _click_an_edge_with_a_quote(tab)
+    assert HOSTILE in edge["quote"] and HOSTILE in tab.inner_text("#panel-body blockquote")  # type: ignore[attr-defined]
+    assert tab.locator("img[src=x]").count() == 0  # type: ignore[attr-defined]
     for path in ["/", "/motions", "/id/organisation/ezk", "/themes"]:
         tab.goto(hostile_server + path)  # type: ignore[attr-defined]
         assert tab.locator("img[src=x]").count() == 0, path  # type: ignore[attr-defined]

@@ -374,24 +374,45 @@ def test_canned_query_form_runs_with_parameters(client: TestClient) -> None:
     assert client.get("/query/no-such-query").status_code == 404
 
 
+def decoded(payload: dict) -> tuple[list[dict], list[dict]]:
+    """The compact network payload as plain node and edge records (what network.js `expand` does)."""
+    nodes = [
+        {**n, "id": n["id"] if "://" in n["id"] else payload["idBase"] + n["id"]} for n in payload["nodes"]
+    ]
+    edges = []
+    for source, target, relation, quote, section in payload["edges"]:
+        edges.append(
+            {
+                "from": nodes[source]["id"],
+                "to": nodes[target]["id"],
+                "relation": payload["relations"][relation]["name"],
+                "quote": payload["quotes"][quote] if quote >= 0 else "",
+                "section": payload["sections"][section] if section >= 0 else "",
+            }
+        )
+    return nodes, edges
+
+
 def test_network_page_and_filters(client: TestClient) -> None:
     everything = client.get("/network/data.json").json()
-    kinds = {n["kind"] for n in everything["nodes"]}
+    nodes, edges = decoded(everything)
+    kinds = {n["kind"] for n in nodes}
     assert {"action", "organisation", "motion", "instrument"} <= kinds
-    assert all("title" not in n for n in everything["nodes"])  # vis-network renders titles as HTML
-    relations = {e["relation"] for e in everything["edges"]}
+    assert all("title" not in n for n in nodes)  # vis-network renders titles as HTML
+    relations = {e["relation"] for e in edges}
     assert {"responsible", "involved", "answers", "uses"} <= relations
-    assert all("x" in n and "y" in n for n in everything["nodes"])
-    answers = next(
-        e for e in everything["edges"] if e["relation"] == "answers" and e["from"].endswith("/slim-regeling")
-    )
+    assert all("x" in n and "y" in n for n in nodes)
+    answers = next(e for e in edges if e["relation"] == "answers" and e["from"].endswith("/slim-regeling"))
     assert answers["quote"].startswith("Met de SLIM-regeling")
-    only_orgs = client.get("/network/data.json", params={"kind": "organisation"}).json()
-    assert {n["kind"] for n in only_orgs["nodes"]} == {"organisation"}
-    ego = client.get("/network/data.json", params={"focus": ID + "motion/graus"}).json()
-    assert [n["id"] for n in ego["nodes"]] == [ID + "motion/graus"]
-    wiersma = client.get("/network/data.json", params={"motion": ID + "motion/kst-35074-45"}).json()
-    ids = {n["id"] for n in wiersma["nodes"]}
+    assert answers["section"] == ID + "section/leercultuur"
+    only_orgs, _ = decoded(client.get("/network/data.json", params={"kind": "organisation"}).json())
+    assert {n["kind"] for n in only_orgs} == {"organisation"}
+    ego, _ = decoded(client.get("/network/data.json", params={"focus": ID + "motion/graus"}).json())
+    assert [n["id"] for n in ego] == [ID + "motion/graus"]
+    wiersma, _ = decoded(
+        client.get("/network/data.json", params={"motion": ID + "motion/kst-35074-45"}).json()
+    )
+    ids = {n["id"] for n in wiersma}
     assert {ID + "motion/kst-35074-45", ID + "action/slim-regeling", ID + "organisation/ezk"} <= ids
     assert ID + "action/betalingstermijn" not in ids
     html = client.get("/network").text

@@ -28,7 +28,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ..namespaces import MKB, ORG, PROV
+from ..namespaces import ID, MKB, ORG, PROV
 from ..store import Snapshot
 from .rendering import KIND_NAMES, local_path
 
@@ -395,14 +395,94 @@ def _with_neighbours(model: NetworkModel, nodes: Iterable[str]) -> set[str]:
 
 
 def page_data(model: NetworkModel, chosen: NetworkFilter) -> dict[str, Any]:
-    """The JSON the page script reads: nodes, edges, options and the focus."""
+    """The JSON the page script reads: the nodes and edges a filter keeps, compacted, with the options
+    and the focus."""
     nodes, edges = select(model, chosen)
     return {
-        "nodes": nodes,
-        "edges": edges,
+        **compact(nodes, edges, model.theme_labels),
         "options": model.options,
         "focus": chosen.focus if chosen.focus in model.nodes else "",
-        "themeLabels": model.theme_labels,
+    }
+
+
+class _Table:
+    """Distinct values in order of first use; `index` gives a value's position (adding it if new)."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self._positions: dict[Any, int] = {}
+
+    def index(self, value: Any, key: Any = None) -> int:
+        key = value if key is None else key
+        if key not in self._positions:
+            self._positions[key] = len(self.values)
+            self.values.append(value)
+        return self._positions[key]
+
+
+#: How the page turns a dataset IRI into a link on this server (the script applies it).
+LOCAL_BASES = {str(ID): "/id/", str(MKB): "/def/"}
+
+
+def compact(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], theme_labels: dict[str, str]
+) -> dict[str, Any]:
+    """Nodes and edges without repetition; the page script (network.js `expand`) rebuilds the records.
+
+    Most of a plain edge list is repetition: every edge of an action carries the action's
+    provenance quote and section, and its relation's label and colour. So:
+    - `edges` are arrays [from, to, relation, quote, section]: positions in `nodes`, `relations`,
+      `quotes` and `sections` (-1: no quote or section);
+    - `nodes` keep id (without `idBase` when the IRI starts with it: "action/slim"), fullLabel,
+      kind, x, y, community, centrality and sizeByCentrality, plus
+      `label` only when it is not the shortened full label (an abbreviation) and `themes` as
+      positions in `themes` only when there are any; colour, shape and the kind's name are in
+      `kinds`, the community colour in `communityColors`, the page path follows from `localBases`.
+    """
+    kinds: dict[str, dict[str, str]] = {}
+    community_colours: dict[str, str] = {}
+    themes = _Table()
+    position: dict[str, int] = {}
+    compact_nodes = []
+    for number, record in enumerate(nodes):
+        position[record["id"]] = number
+        kinds.setdefault(
+            record["kind"],
+            {"color": record["kindColor"], "shape": record["shape"], "label": record["kindLabel"]},
+        )
+        community_colours.setdefault(str(record["community"]), record["communityColor"])
+        node = {
+            key: record[key]
+            for key in ("fullLabel", "kind", "x", "y", "community", "centrality", "sizeByCentrality")
+        }
+        node["id"] = record["id"].removeprefix(str(ID))
+        if record["label"] != _short(record["fullLabel"]):
+            node["label"] = record["label"]
+        if record["themes"]:
+            node["themes"] = [
+                themes.index({"iri": t, "label": theme_labels.get(t, t)}, key=t) for t in record["themes"]
+            ]
+        compact_nodes.append(node)
+    relations, quotes, sections = _Table(), _Table(), _Table()
+    compact_edges = []
+    for edge in edges:
+        relation = relations.index(
+            {"name": edge["relation"], "label": edge["label"], "color": edge["color"]}, key=edge["relation"]
+        )
+        quote = quotes.index(edge["quote"]) if edge["quote"] else -1
+        section = sections.index(edge["section"]) if edge["section"] else -1
+        compact_edges.append([position[edge["from"]], position[edge["to"]], relation, quote, section])
+    return {
+        "nodes": compact_nodes,
+        "edges": compact_edges,
+        "kinds": kinds,
+        "communityColors": community_colours,
+        "themes": themes.values,
+        "relations": relations.values,
+        "quotes": quotes.values,
+        "sections": sections.values,
+        "idBase": str(ID),
+        "localBases": LOCAL_BASES,
     }
 
 

@@ -3,7 +3,47 @@
  * HTML: vis-network renders string titles as HTML, so tooltips are elements built here. */
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("network-data").textContent);
+  var data = expand(JSON.parse(document.getElementById("network-data").textContent));
+
+  /* The server sends each quote, section, relation, kind style and theme once, and edges as
+   * [from, to, relation, quote, section] positions (network_view.compact); this rebuilds the
+   * records the view works with. */
+  function expand(raw) {
+    function localPath(iri) {
+      var bases = Object.keys(raw.localBases || {});
+      for (var i = 0; i < bases.length; i++) {
+        if (iri.indexOf(bases[i]) === 0) return raw.localBases[bases[i]] + iri.slice(bases[i].length);
+      }
+      return "";
+    }
+    function shorten(text) { return text.length <= 40 ? text : text.slice(0, 39) + "\u2026"; }
+    var themeLabels = {};
+    raw.themes.forEach(function (t) { themeLabels[t.iri] = t.label; });
+    var nodes = raw.nodes.map(function (c) {
+      var kind = raw.kinds[c.kind] || { color: "#888888", shape: "dot", label: c.kind };
+      var id = c.id.indexOf("://") > 0 ? c.id : raw.idBase + c.id;
+      return {
+        id: id, label: c.label || shorten(c.fullLabel), fullLabel: c.fullLabel, kind: c.kind,
+        kindLabel: kind.label, kindColor: kind.color, shape: kind.shape, x: c.x, y: c.y, size: 10,
+        path: localPath(id), themes: (c.themes || []).map(function (i) { return raw.themes[i].iri; }),
+        community: c.community, communityColor: raw.communityColors[String(c.community)] || "#bbbbbb",
+        centrality: c.centrality, sizeByCentrality: c.sizeByCentrality
+      };
+    });
+    var edges = raw.edges.map(function (e, number) {
+      var relation = raw.relations[e[2]];
+      var section = e[4] >= 0 ? raw.sections[e[4]] : "";
+      return {
+        id: "e" + number, from: nodes[e[0]].id, to: nodes[e[1]].id, relation: relation.name,
+        label: relation.label, color: relation.color, quote: e[3] >= 0 ? raw.quotes[e[3]] : "",
+        section: section, sectionPath: section ? localPath(section) : ""
+      };
+    });
+    return {
+      nodes: nodes, edges: edges, options: raw.options, focus: raw.focus, themeLabels: themeLabels,
+      colour: raw.colour, size: raw.size, standalone: raw.standalone
+    };
+  }
   var container = document.getElementById("network");
   var panelBody = document.getElementById("panel-body");
   var status = document.getElementById("network-status");
