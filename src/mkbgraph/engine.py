@@ -306,14 +306,23 @@ class _Worker:
 
 
 class ResultCache:
-    """A bounded LRU of answers; cleared whenever the snapshot changes."""
+    """A least-recently-used cache with a byte budget; cleared whenever the snapshot changes.
 
-    def __init__(self, max_entries: int = 2048, max_bytes: int = 64_000_000) -> None:
+    Sized in bytes, not entries: at 100x the real data one answer can be megabytes while most
+    are a few kilobytes. An answer larger than a quarter of the budget is not kept (it would
+    push out dozens of small ones); `skipped` counts those, for the benchmark and monitoring."""
+
+    def __init__(self, max_bytes: int = 128_000_000) -> None:
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._bytes = 0
-        self.max_entries = max_entries
         self.max_bytes = max_bytes
+        self.skipped = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes held now (as estimated by the callers of `put`)."""
+        return self._bytes
 
     def get(self, key: Hashable) -> Any | None:
         with self._lock:
@@ -323,17 +332,21 @@ class ResultCache:
             self._entries.move_to_end(key)
             return entry[0]
 
-    def put(self, key: Hashable, value: Any, size: int) -> None:
-        if size > self.max_bytes // 8:
-            return
+    def put(self, key: Hashable, value: Any, size: int) -> bool:
+        """Keep ``value`` (``size`` bytes), evicting the least recently used; False if too large."""
+        if size > self.max_bytes // 4:
+            self.skipped += 1
+            return False
         with self._lock:
-            if key in self._entries:
-                return
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._bytes -= previous[1]
             self._entries[key] = (value, size)
             self._bytes += size
-            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+            while self._bytes > self.max_bytes:
                 _, (_, dropped) = self._entries.popitem(last=False)
                 self._bytes -= dropped
+        return True
 
     def clear(self) -> None:
         with self._lock:
@@ -350,7 +363,7 @@ class QueryEngine:
     def __init__(self, live: LiveGraph, settings: Settings | None = None) -> None:
         self.settings = settings or live.settings
         self.live = live
-        self.cache = ResultCache()
+        self.cache = ResultCache(self.settings.cache_bytes)
         self._ctx = _CONTEXT
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()

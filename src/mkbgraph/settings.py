@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     max_rows: int = Field(
         10_000, gt=0, description="Most result rows returned; more are cut and flagged `truncated`."
     )
+    cache_bytes: int = Field(
+        128_000_000,
+        ge=0,
+        description="Byte budget of each answer cache (query results, whole /sparql responses), least recently used out first; an answer over a quarter of it is not cached.",
+    )
     max_body_bytes: int = Field(100_000, gt=0, description="Largest accepted request body (413 beyond).")
     node_modules_dir: Path = Field(
         PROJECT_ROOT / "node_modules",

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import threading
 import urllib.parse
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Annotated, Any
@@ -32,7 +31,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 from starlette.concurrency import run_in_threadpool
 
-from .engine import GRAPH_FORMATS, RESULT_FORMATS, QueryEngine, Serialized, get_engine
+from .engine import GRAPH_FORMATS, RESULT_FORMATS, QueryEngine, ResultCache, Serialized, get_engine
 from .namespaces import MKB, PREFIXES, SD, VOID, bind_prefixes
 from .queries import CannedQuery, Catalogue, ParameterError
 from .settings import Settings
@@ -291,37 +290,37 @@ class ResponseCache:
 
     Served by `SparqlResponseCacheMiddleware` before routing: the data is read-only between
     reloads, so a repeated request costs a dictionary lookup instead of a trip through the
-    framework. Bounded (LRU) and cleared by a reload."""
+    framework. A byte budget (``cache_bytes``), least recently used out first, so large answers
+    (megabytes at 100x the real data) are served from here too; cleared by a reload."""
 
-    def __init__(self, max_entries: int = 4096) -> None:
-        self._entries: OrderedDict[tuple[bytes, bytes], tuple[str, int, list[tuple[bytes, bytes]], bytes]] = (
-            OrderedDict()
-        )
-        self._lock = threading.Lock()
-        self.max_entries = max_entries
+    def __init__(self, max_bytes: int = 128_000_000) -> None:
+        self._cache = ResultCache(max_bytes)
 
-    def put(self, key: tuple[bytes, bytes], version: str, response: Response) -> None:
-        if len(response.body) > 1_000_000:
-            return
-        entry = (version, response.status_code, list(response.raw_headers), bytes(response.body))
-        with self._lock:
-            self._entries[key] = entry
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+    def put(self, key: tuple[bytes, bytes], version: str, response: Response) -> bool:
+        """Keep a response (status, headers, body) for this version; False if over the size limit."""
+        headers = list(response.raw_headers)
+        body = bytes(response.body)
+        size = len(body) + sum(len(k) + len(v) for k, v in headers) + len(key[0]) + len(key[1]) + 200
+        return self._cache.put(key, (version, response.status_code, headers, body), size)
 
     def get(
         self, key: tuple[bytes, bytes], version: str
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] != version:
-                return None
-            self._entries.move_to_end(key)
+        entry = self._cache.get(key)
+        if entry is None or entry[0] != version:
+            return None
         return entry[1], entry[2], entry[3]
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._cache.clear()
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    @property
+    def size(self) -> int:
+        """Bytes held now."""
+        return self._cache.size
 
 
 class SparqlResponseCacheMiddleware:
@@ -822,7 +821,7 @@ def register(app: FastAPI) -> None:
     engine = QueryEngine(app.state.live, settings)
     app.state.query_engine = engine
     app.state.query_catalogue = Catalogue.load(settings.queries_dir)
-    app.state.sparql_responses = ResponseCache()
+    app.state.sparql_responses = ResponseCache(settings.cache_bytes)
     app.add_middleware(SparqlResponseCacheMiddleware)
 
     def reload_catalogue(_: Snapshot) -> None:
