@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     network_layout_iterations: int = Field(
         50,
         ge=0,
-        description="Spring-layout iterations of the network view's layout (computed once per graph).",
+        description="Force-layout iterations of the network view (computed once per graph; capped by a work budget on large graphs).",
     )
 
 
