@@ -202,11 +202,26 @@ def _json_term(term: Any) -> dict[str, str]:
 
 
 def _write_json(columns: list[str], rows: list[tuple[Any, ...]]) -> bytes:
-    bindings = [
-        {c: _json_term(t) for c, t in zip(columns, row, strict=True) if t is not None} for row in rows
-    ]
-    doc = {"head": {"vars": columns}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """SPARQL 1.1 JSON results, byte for byte what ``json.dumps`` of the whole document gives.
+
+    Each distinct term is encoded once (a memo keyed on the term): the same organisations,
+    themes and statuses fill most cells, and reading a pyoxigraph term's parts is the costly
+    step (10,000 rows: about half the time of the plain encoding)."""
+    names = [json.dumps(c, ensure_ascii=False) + ":" for c in columns]
+    memo: dict[Any, str] = {}
+    bindings = []
+    for row in rows:
+        cells = []
+        for name, term in zip(names, row, strict=True):
+            if term is None:
+                continue
+            encoded = memo.get(term)
+            if encoded is None:
+                encoded = memo[term] = json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+            cells.append(name + encoded)
+        bindings.append("{" + ",".join(cells) + "}")
+    head = json.dumps(columns, ensure_ascii=False, separators=(",", ":"))
+    return f'{{"head":{{"vars":{head}}},"results":{{"bindings":[{",".join(bindings)}]}}}}'.encode()
 
 
 def _xml_term(term: Any) -> str:
