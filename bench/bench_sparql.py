@@ -2,7 +2,7 @@
 clients, beside Oxigraph's own server (`oxigraph serve-read-only`), in the same run, on the real
 data and on a synthetic graph N times larger (default 100x) of the same shape.
 
-    .venv/bin/python bench/bench_sparql.py [--scale 100] [--seconds 2] [--clients 16]
+    .venv/bin/python bench/bench_sparql.py [--scale 100] [--seconds 1.5] [--clients 16]
         [--budget 5] [--datasets real,synthetic] [--http-queries name,...]
 
 Loopback only; every loop is bounded (seconds per measurement, a per-query time budget).
@@ -478,7 +478,7 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=int, default=100, help="Synthetic graph size, as a multiple of the real one."
     )
-    parser.add_argument("--seconds", type=float, default=2.0, help="Seconds per HTTP measurement (bounded).")
+    parser.add_argument("--seconds", type=float, default=1.5, help="Seconds per HTTP measurement (bounded).")
     parser.add_argument("--clients", type=int, default=16, help="Concurrent HTTP clients.")
     parser.add_argument("--repeats", type=int, default=20, help="In-process repetitions per query.")
     parser.add_argument(
