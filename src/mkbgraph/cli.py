@@ -214,7 +214,7 @@ def serve(
     bind_host, bind_port = host or settings.host, port or settings.port
     local = "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host
     warm_up_in_background(f"http://{local}:{bind_port}")
-    uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")
+    uvicorn.run(application, host=bind_host, port=bind_port, log_level="info", access_log=settings.access_log)
 
 
 def main() -> None:
