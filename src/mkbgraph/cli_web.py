@@ -17,10 +17,9 @@ from .load import LoadError
 from .settings import Settings, get_settings
 from .store import InvalidGraphError, build_snapshot
 from .web.assets import STATIC_DIR
-from .web.network_view import NetworkFilter, build_model, legend, options_for, page_data, vis_asset_dir
+from .web.network_view import NetworkFilter, build_model_for, legend, options_for, page_data, vis_asset_dir
 from .web.pages import ENV
 from .web.rendering import build_labels
-from .web.views import q
 
 
 def render_network_html(
@@ -35,8 +34,7 @@ def render_network_html(
     """The standalone page for the graph `settings` point at (whole network, or an ego view)."""
     snapshot = build_snapshot(settings)
     labels = build_labels(snapshot.store)
-    theme_rows = snapshot.store.select(q("SELECT ?t WHERE { ?t a mkb:Theme }")).rows
-    model = build_model(snapshot, {str(t): labels.of(t) for (t,) in theme_rows})
+    model = build_model_for(snapshot, labels)
     chosen = NetworkFilter(focus=focus, depth=depth, theme=theme, kinds=kinds)
     data = page_data(model, chosen)
     data.update({"standalone": True, "colour": colour, "size": size})

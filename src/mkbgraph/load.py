@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyshacl
@@ -81,7 +82,7 @@ class LoadedGraph:
     files: list[Path] = field(default_factory=list)
     report: ValidationReport | None = None
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """A short hash of the files' names and bytes, so caches can tell one load from the next.
 
@@ -233,7 +234,7 @@ def load_graph(
     loaded = parse_files(rdf_files(ontology_dir, data_dir))
     if check and shapes_dir is not None:
         shape_files = rdf_files(shapes_dir)
-        key = content_digest([*loaded.files, *shape_files], pyshacl.__version__)
+        key = content_digest(shape_files, loaded.fingerprint, pyshacl.__version__)
         loaded.report = _cached_report(cache_dir, key)
         if loaded.report is None:
             loaded.report = validate(loaded.graph, parse_files(shape_files).graph)

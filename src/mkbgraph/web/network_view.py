@@ -28,9 +28,9 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ..namespaces import ID, MKB, ORG, PROV
+from ..namespaces import ID, MKB, ORG, PROV, sparql_prefix_block
 from ..store import Snapshot
-from .rendering import KIND_NAMES, local_path
+from .rendering import KIND_NAMES, Labels, local_path
 
 #: Node kind -> (colour, vis-network shape, Dutch name shown in the legend).
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
@@ -216,6 +216,12 @@ class NetworkModel:
     options: dict[str, Any]
     build_seconds: float = 0.0
     theme_labels: dict[str, str] = field(default_factory=dict)
+
+
+def build_model_for(snapshot: Snapshot, labels: Labels) -> NetworkModel:
+    """The model with theme names taken from `labels`: what the pages and the standalone file draw."""
+    themes = snapshot.store.select(sparql_prefix_block() + "SELECT ?t WHERE { ?t a mkb:Theme }").rows
+    return build_model(snapshot, {str(t): labels.of(t) for (t,) in themes})
 
 
 def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) -> NetworkModel:

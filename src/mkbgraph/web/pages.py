@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from rdflib import Graph, URIRef
@@ -28,7 +28,7 @@ from ..sparql_guard import QueryRejected
 from ..store import Snapshot
 from . import key_players, views
 from .assets import register_assets, yasgui_available
-from .network_view import NetworkFilter, NetworkModel, build_model, legend, options_for, page_data
+from .network_view import NetworkFilter, NetworkModel, build_model_for, legend, options_for, page_data
 from .rendering import (
     KIND_NAMES,
     STATUS_COLOURS,
@@ -499,34 +499,31 @@ def network_model(request: Request) -> NetworkModel:
     snapshot = _snapshot(request)
     labels = _labels(request)
 
-    def build() -> NetworkModel:
-        theme_rows = snapshot.store.select(views.q("SELECT ?t WHERE { ?t a mkb:Theme }")).rows
-        return build_model(snapshot, {str(t): labels.of(t) for (t,) in theme_rows})
-
-    return _cache(request).get(snapshot, "network", build)
+    return _cache(request).get(snapshot, "network", lambda: build_model_for(snapshot, labels))
 
 
-def _network_filter(
-    focus: str, depth: int, theme: str, kind: list[str], motion: str, organisation: str
-) -> NetworkFilter:
-    return NetworkFilter(focus, depth, theme, tuple(k for k in kind if k), motion, organisation)
-
-
-@router.get("/network", response_class=HTMLResponse)
-def network_page(
-    request: Request,
+def network_filter(
     focus: str = Query("", max_length=500),
     depth: int = Query(2, ge=1, le=4),
     theme: str = Query("", max_length=500),
     kind: list[str] = Query([]),
     motion: str = Query("", max_length=500),
     organisation: str = Query("", max_length=500),
+) -> NetworkFilter:
+    """The network view's filter from the query string (shared by the page and its JSON)."""
+    return NetworkFilter(focus, depth, theme, tuple(k for k in kind if k), motion, organisation)
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network_page(
+    request: Request,
+    chosen: NetworkFilter = Depends(network_filter),
     colour: str = Query("kind", pattern="^(kind|community)$"),
     size: str = Query("uniform", pattern="^(uniform|centrality)$"),
 ) -> HTMLResponse:
     """The interactive network: filters, search, ego view, side panel; positions precomputed."""
     model = network_model(request)
-    chosen = _network_filter(focus, depth, theme, kind, motion, organisation)
+    focus = chosen.focus
     data = page_data(model, chosen)
     data["colour"] = colour
     data["size"] = size
@@ -548,18 +545,9 @@ def network_page(
 
 
 @router.get("/network/data.json")
-def network_data(
-    request: Request,
-    focus: str = Query("", max_length=500),
-    depth: int = Query(2, ge=1, le=4),
-    theme: str = Query("", max_length=500),
-    kind: list[str] = Query([]),
-    motion: str = Query("", max_length=500),
-    organisation: str = Query("", max_length=500),
-) -> JSONResponse:
+def network_data(request: Request, chosen: NetworkFilter = Depends(network_filter)) -> JSONResponse:
     """The nodes and edges the network page draws, as JSON."""
-    model = network_model(request)
-    return JSONResponse(page_data(model, _network_filter(focus, depth, theme, kind, motion, organisation)))
+    return JSONResponse(page_data(network_model(request), chosen))
 
 
 # --------------------------------------------------------------------------------------------
