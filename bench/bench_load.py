@@ -38,10 +38,12 @@ def scaled(graph: Graph, copies: int, data_base: str) -> Graph:
     """A graph `copies` times larger: data resources renamed per copy, ontology kept once."""
     out = Graph()
     for i in range(copies):
+
         def rename(node: object, i: int = i) -> object:
             if isinstance(node, URIRef) and str(node).startswith(data_base) and i:
                 return URIRef(f"{node}-copy{i}")
             return node
+
         for s, p, o in graph:
             out.add((rename(s), p, rename(o)))  # type: ignore[arg-type]
     return out
@@ -49,15 +51,22 @@ def scaled(graph: Graph, copies: int, data_base: str) -> Graph:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", type=int, default=10, help="size of the synthetic graph relative to the real one")
+    parser.add_argument(
+        "--scale", type=int, default=10, help="size of the synthetic graph relative to the real one"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     settings = Settings()
     shapes = load_shapes(settings.shapes_dir)
     real = load_graph(settings.ontology_dir, settings.data_dir, None, check=False).graph
     results: dict[str, dict[str, float | int]] = {}
-    parse_s = timed(lambda: load_graph(settings.ontology_dir, settings.data_dir, None, check=False), args.repeat)
-    for name, graph in (("real", real), (f"synthetic x{args.scale}", scaled(real, args.scale, settings.data_base))):
+    parse_s = timed(
+        lambda: load_graph(settings.ontology_dir, settings.data_dir, None, check=False), args.repeat
+    )
+    for name, graph in (
+        ("real", real),
+        (f"synthetic x{args.scale}", scaled(real, args.scale, settings.data_base)),
+    ):
         row: dict[str, float | int] = {"triples": len(graph)}
         if name == "real":
             row["parse_s"] = parse_s
