@@ -7,20 +7,28 @@ registers its own router here: SPARQL protocol and canned queries, network analy
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import html
+import logging
 import time
-import urllib.request
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ._version import __version__
 from .settings import Settings, get_settings
 from .store import LiveGraph
 
+logger = logging.getLogger(__name__)
+
 
 def create_app(settings: Settings | None = None, live: LiveGraph | None = None) -> FastAPI:
-    """Build the app. The graph is loaded and validated at start-up, before the first request."""
+    """Build the app. The graph is loaded and validated here, before the first request; the
+    query workers start and the page caches fill in the lifespan, before the server binds."""
     settings = settings or get_settings()
     live = live or LiveGraph(settings)
     app = FastAPI(
@@ -30,35 +38,110 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
             "The Dutch MKB-actieplan 2019 progress report as a knowledge graph: a read-only SPARQL 1.1 "
             "endpoint, canned queries, network analytics and browsable pages."
         ),
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.live = live
     live.current  # load and validate now: a bad graph fails at start-up, not on the first request  # noqa: B018
 
-    @app.get("/health", tags=["service"], summary="Liveness and the loaded graph's version")
+    @app.get("/health", tags=["service"], summary="Liveness, readiness and the loaded graph's version")
     def health() -> JSONResponse:
         snapshot = live.current
+        engine = app.state.query_engine
         return JSONResponse(
             {
                 "status": "ok",
+                "ready": engine.ready,
                 "triples": len(snapshot.store),
                 "version": snapshot.version,
                 "loaded_at": snapshot.loaded_at.isoformat(),
                 "backend": snapshot.store.name,
+                "query_engine": engine.stats(),
             }
         )
 
+    @app.get("/ready", tags=["service"], summary="200 once every query worker is up, 503 before")
+    def ready() -> JSONResponse:
+        engine = app.state.query_engine
+        status = 200 if engine.ready else 503
+        return JSONResponse({"ready": engine.ready, "query_engine": engine.stats()}, status_code=status)
+
+    app.add_exception_handler(Exception, _unexpected_error)
     for register in _registrations():
         register(app)
     return app
 
 
-def _registrations() -> list:  # type: ignore[type-arg]
-    """The `register(app)` functions of the feature modules, in mounting order.
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    """Any error no route handled: logged with an id, answered in the API's one error shape (JSON
+    on API and SPARQL paths, a short Dutch page elsewhere), never as plain text."""
+    incident = uuid.uuid4().hex[:12]
+    logger.exception("unexpected error %s on %s %s", incident, request.method, request.url.path)
+    if request.url.path.startswith(("/sparql", "/api")):
+        error = {
+            "status": 500,
+            "title": "Internal error",
+            "detail": f"an unexpected error occurred; it was logged as {incident}",
+            "code": "internal_error",
+        }
+        return JSONResponse({"error": error}, status_code=500)
+    page = (
+        "<!doctype html><html lang=nl><meta charset=utf-8><title>Fout</title>"
+        f"<h1>Er ging iets mis</h1><p>De fout is vastgelegd onder nummer {html.escape(incident)}.</p>"
+    )
+    return HTMLResponse(page, status_code=500)
 
-    Each feature module (SPARQL endpoint, network API, web pages) exposes `register(app)`;
-    add it to this list when the module lands.
-    """
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the query workers and fill the page caches before the server accepts connections:
+    `/health` and `/ready` answer only once that is done, and no visitor pays for it."""
+    settings: Settings = app.state.settings
+    if settings.warm_up:
+        engine = app.state.query_engine
+        started = time.perf_counter()
+        if not await anyio.to_thread.run_sync(engine.wait_ready, 120.0):
+            logger.error("query workers did not all start within 120 s")
+        for path in WARM_UP_PATHS:
+            status = await _asgi_get(app, path)
+            logger.info("warm-up %s: %s", path, status)
+        logger.info("ready in %.1f s", time.perf_counter() - started)
+    yield
+
+
+async def _asgi_get(app: FastAPI, path: str) -> int:
+    """GET ``path`` from the app itself (no socket): the page caches fill as a visit would."""
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), (b"accept", b"text/html")],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 80),
+        "app": app,
+    }
+    await app(scope, receive, send)
+    return status
+
+
+def _registrations() -> list:  # type: ignore[type-arg]
+    """The `register(app)` functions of the feature modules, in mounting order."""
     from . import network_api, sparql_api, web
 
     return [sparql_api.register, network_api.register, web.register]
@@ -67,32 +150,3 @@ def _registrations() -> list:  # type: ignore[type-arg]
 #: Pages whose first request after a load does the heavy, cached-per-snapshot work
 #: (network projection, layout, centralities, the home page's counts).
 WARM_UP_PATHS: tuple[str, ...] = ("/", "/network", "/api/network/stats", "/themes", "/motions")
-
-
-def warm_up_in_background(
-    base_url: str, paths: tuple[str, ...] = WARM_UP_PATHS, wait: float = 60.0
-) -> threading.Thread:
-    """Request the heavy pages once the server answers, so no visitor waits for the caches.
-
-    Runs in a daemon thread against the server's own loopback address; failures are ignored
-    (a warm-up is an optimisation, the pages build on demand anyway).
-    """
-
-    def run() -> None:
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base_url}/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        for path in paths:
-            try:
-                with urllib.request.urlopen(f"{base_url}{path}", timeout=120) as response:
-                    response.read()
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=run, name="mkbgraph-warm-up", daemon=True)
-    thread.start()
-    return thread

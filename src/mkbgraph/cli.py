@@ -6,6 +6,7 @@ Exit codes follow pySHACL: 0 valid, 1 violations, 2 unreadable input.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -103,7 +104,7 @@ def validate(
 def run_stats(settings: Settings) -> dict[str, int]:
     """Counts per kind over the loaded graph (validated or not: stats describe what is there)."""
     loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
-    return graph_stats(BACKENDS[settings.backend](loaded.graph))
+    return graph_stats(BACKENDS[settings.backend](loaded.graph, files=loaded.files))
 
 
 @app.command()
@@ -199,10 +200,13 @@ def serve(
     """Load and validate the graph, then serve the web app and SPARQL endpoint."""
     import uvicorn
 
-    from .app import create_app, warm_up_in_background
+    from .app import create_app
     from .store import InvalidGraphError
 
     settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         application = create_app(settings)
     except LoadError as exc:
@@ -212,9 +216,13 @@ def serve(
         err.print(format_report(exc.report), markup=False, highlight=False)
         raise typer.Exit(1) from exc
     bind_host, bind_port = host or settings.host, port or settings.port
-    local = "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host
-    warm_up_in_background(f"http://{local}:{bind_port}")
-    uvicorn.run(application, host=bind_host, port=bind_port, log_level="info", access_log=settings.access_log)
+    uvicorn.run(
+        application,
+        host=bind_host,
+        port=bind_port,
+        log_level=settings.log_level.lower(),
+        access_log=settings.access_log,
+    )
 
 
 def main() -> None:

@@ -78,7 +78,7 @@ def run_query(name_or_file: str, params: dict[str, list[str]], settings: Setting
     text = canned.bind(params)
     form = screen(text).form
     loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
-    store = BACKENDS[settings.backend](loaded.graph)
+    store = BACKENDS[settings.backend](loaded.graph, files=loaded.files)
     if form == "SELECT":
         return QueryOutput(canned, result=store.select(text, max_rows=settings.max_rows))
     if form == "ASK":

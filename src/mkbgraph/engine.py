@@ -1,54 +1,64 @@
-"""Query execution that can be stopped: a pool of worker processes, each with its own Oxigraph
-store loaded from the snapshot's N-Triples, and a result cache keyed on the snapshot version.
+"""Query execution that is safe, bounded and fair: sandboxed worker processes over the on-disk
+query store, a fair scheduler in front of them, and a result cache keyed on the snapshot version.
 
-Why processes: a thread cannot stop a query (rdflib's or Oxigraph's); a runaway query (a triple
-cross product, a catastrophic ``REGEX``) keeps burning a core after a thread-pool timeout. A
-worker process that misses the deadline is killed (SIGKILL) and a fresh one is started in the
-background, while the other workers go on answering. Every text is screened by
-`sparql_guard.screen` here, before it reaches a worker, whichever door it came through.
+Why processes: a thread cannot stop a query; a runaway one (a cross product, a catastrophic
+``REGEX``) keeps burning a core after a thread-pool timeout. A worker that misses the deadline is
+killed (SIGKILL) and a new one is started, while the others go on answering. Each worker is a
+small ``python -m mkbgraph.sparql_worker`` process (stdlib + pyoxigraph) that opens the snapshot's
+store read-only, caps its own address space, installs a seccomp filter (`sparql_sandbox`: no
+socket of any family, so no ``SERVICE`` reaches the network however it is spelled) and returns
+answers already serialised, as bytes. Oxigraph, the engine that executes the text, is the only
+parser that decides; `sparql_guard.screen` in front of it is a fast lexical courtesy for clear 403s.
+
+Why a scheduler: two clients repeating a heavy query must not starve the rest. Each client (remote
+address) may run ``client_concurrency`` queries at once and queue ``client_queue`` more (429
+beyond); free workers go to the waiting clients in turn (round robin); the whole queue holds at
+most ``query_queue`` requests (503 beyond). Requests wait on the engine's own thread limiter,
+never on the framework's shared one, so slow queries cannot freeze the pages.
 
 Why a cache: the graph is read-only between reloads, so an answer is fully determined by
-(snapshot version, query text, mode, format, row cap). A reload (a `LiveGraph` listener) clears
-the cache and hands the workers the new data.
+(snapshot version, query text, base IRI, mode, formats, row cap). A reload clears it.
 
 Public API, stable for the web pages:
 
 - ``QueryEngine(live, settings)``: ``select``/``ask``/``construct`` (rdflib terms) and
   ``serialize`` (bytes in a SPARQL results or RDF format), each with ``timeout`` and ``max_rows``
-  that may lower, never raise, the configured limits; ``close()``.
+  that may lower, never raise, the configured limits; ``serialize_async`` for async routes;
+  ``start``/``wait_ready``/``ready``/``close``.
 - ``get_engine(app)`` and ``run_select(app_or_engine, query, timeout, max_rows)``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
-import multiprocessing as mp
+import logging
 import os
 import queue
-import shutil
-import tempfile
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 import weakref
-from collections import OrderedDict
-from collections.abc import Hashable
-from dataclasses import dataclass
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
-import pyoxigraph as ox
+import anyio
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import PREFIXES, bind_prefixes
 from .settings import Settings
-from .sparql_guard import QueryRejected, ScreenedQuery, screen
+from .sparql_guard import QueryRefused, QueryRejected, screen
 from .store import LiveGraph, SelectResult, Snapshot
+
+logger = logging.getLogger(__name__)
 
 #: SPARQL results format name -> media type (SELECT and ASK).
 RESULT_FORMATS: dict[str, str] = {
@@ -58,21 +68,15 @@ RESULT_FORMATS: dict[str, str] = {
     "tsv": "text/tab-separated-values",
 }
 
-#: RDF format name -> (media type, pyoxigraph format) for CONSTRUCT and DESCRIBE.
-GRAPH_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
-    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
-    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+#: RDF format name -> media type, for CONSTRUCT and DESCRIBE (the worker holds the serialisers).
+GRAPH_FORMATS: dict[str, tuple[str]] = {
+    "turtle": ("text/turtle",),
+    "jsonld": ("application/ld+json",),
+    "ntriples": ("application/n-triples",),
+    "rdfxml": ("application/rdf+xml",),
 }
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-#: Workers are forked from a clean single-threaded server process that has this module loaded:
-#: safe with a threaded parent (uvicorn) and fast to respawn after a kill.
-_CONTEXT = mp.get_context("forkserver")
-_CONTEXT.set_forkserver_preload([__name__])
-_SPAWN_GRACE = 60.0  # seconds a request may wait for a worker that is still starting
+_SPAWN_GRACE = 60.0  # seconds a worker may take to open its store and say ready
 
 
 class QueryTimeout(QueryRejected):
@@ -84,11 +88,27 @@ class QueryTimeout(QueryRejected):
 
 
 class EngineBusy(QueryRejected):
-    """No worker became free within the time limit: 503."""
+    """The queue is full, or no worker became free in time: 503."""
 
     status = 503
     code = "busy"
     title = "Service busy"
+
+
+class TooManyRequests(QueryRejected):
+    """This client already has as many queries running and waiting as it may: 429."""
+
+    status = 429
+    code = "too_many_requests"
+    title = "Too many requests"
+
+
+class QueryTooLarge(QueryRejected):
+    """The query needed more memory than a worker may use; the worker was replaced: 503."""
+
+    status = 503
+    code = "query_too_large"
+    title = "Query too large"
 
 
 class QueryFailed(QueryRejected):
@@ -110,190 +130,207 @@ class Serialized:
     count: int
 
 
-# --- worker side (runs in the child process) --------------------------------------------------
+# --- the fair scheduler -----------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, path: str) -> None:
-    """Load the data, then answer requests until the pipe closes or ``stop`` arrives."""
-    store = _load_store(path)
-    conn.send(("ready", len(store)))
-    while True:
+@dataclass(eq=False)
+class Ticket:
+    """One request's place in the queue."""
+
+    client: str
+    granted: bool = False
+    done: bool = False
+
+
+@dataclass
+class FairScheduler:
+    """Hands ``slots`` run permits to waiting clients in turn, at most ``per_client`` each.
+
+    Bounded everywhere: ``max_waiting`` requests in all, ``client_queue`` per client waiting."""
+
+    slots: int
+    per_client: int
+    max_waiting: int
+    client_queue: int
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+    _running: dict[str, int] = field(default_factory=dict)
+    _waiting: OrderedDict[str, deque[Ticket]] = field(default_factory=OrderedDict)
+    _queued: int = 0
+
+    def admit(self, client: str) -> Ticket:
+        """Take a place in the queue, or refuse at once (503 queue full, 429 client over its share)."""
+        with self._cond:
+            mine = self._waiting.get(client)
+            if mine is not None and len(mine) >= self.client_queue:
+                raise TooManyRequests(
+                    f"this client already has {self._running.get(client, 0)} queries running and "
+                    f"{len(mine)} waiting; wait for an answer before sending more"
+                )
+            if self._queued >= self.max_waiting:
+                raise EngineBusy(f"{self._queued} queries are waiting for a worker; try again shortly")
+            ticket = Ticket(client)
+            self._waiting.setdefault(client, deque()).append(ticket)
+            self._queued += 1
+            self._grant()
+            return ticket
+
+    def wait(self, ticket: Ticket, timeout: float) -> None:
+        """Block until the ticket may run; `EngineBusy` (and the place given up) after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not ticket.granted:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._withdraw(ticket)
+                    raise EngineBusy(f"no query worker became free within {timeout:g} s; try again")
+                self._cond.wait(remaining)
+
+    def release(self, ticket: Ticket) -> None:
+        """Give the permit back (once) and hand it to the next client in turn."""
+        with self._cond:
+            if ticket.done:
+                return
+            ticket.done = True
+            if not ticket.granted:
+                self._withdraw(ticket)
+                return
+            self.slots += 1
+            left = self._running.get(ticket.client, 1) - 1
+            if left:
+                self._running[ticket.client] = left
+            else:
+                self._running.pop(ticket.client, None)
+            self._grant()
+
+    def stats(self) -> dict[str, int]:
+        """Queue figures for /health and the logs."""
+        with self._cond:
+            return {"free": self.slots, "queued": self._queued, "clients": len(self._waiting)}
+
+    def _withdraw(self, ticket: Ticket) -> None:
+        mine = self._waiting.get(ticket.client)
+        if mine is not None and ticket in mine:
+            mine.remove(ticket)
+            self._queued -= 1
+            if not mine:
+                del self._waiting[ticket.client]
+        ticket.done = True
+
+    def _grant(self) -> None:
+        granted = False
+        while self.slots > 0:
+            client = next(
+                (c for c in self._waiting if self._running.get(c, 0) < self.per_client),
+                None,
+            )
+            if client is None:
+                break
+            mine = self._waiting[client]
+            ticket = mine.popleft()
+            del self._waiting[client]
+            if mine:
+                self._waiting[client] = mine  # back of the line: round robin between clients
+            ticket.granted = True
+            self.slots -= 1
+            self._queued -= 1
+            self._running[client] = self._running.get(client, 0) + 1
+            granted = True
+        if granted:
+            self._cond.notify_all()
+
+
+# --- workers ------------------------------------------------------------------------------------
+
+
+class _Worker:
+    """One worker process and our end of its socket pair."""
+
+    def __init__(self, process: subprocess.Popen[bytes], conn: Connection, version: str) -> None:
+        self.process = process
+        self.conn = conn
+        self.version = version
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def kill(self) -> int | None:
+        """Stop the process for good; returns its exit status (negative: the signal)."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
         try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message[0] == "stop":
-            return
-        if message[0] == "load":
-            store = _load_store(message[1])
-            conn.send(("ready", len(store)))
-            continue
-        _, text, mode, fmt, max_rows = message
-        try:
-            conn.send(("ok", _execute(store, text, mode, fmt, max_rows)))
-        except SyntaxError as exc:
-            conn.send(("syntax", str(exc)))
-        except Exception as exc:  # the process boundary: report, never die silently
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        return code
 
 
-def _load_store(path: str) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
-    return store
-
-
-def _execute(store: ox.Store, text: str, mode: str, fmt: str, max_rows: int) -> tuple[Any, ...]:
-    result = store.query(text)
-    if isinstance(result, ox.QueryBoolean):
-        value = bool(result)
-        if mode == "rows":
-            return ("ask", value)
-        return ("body", _serialize_boolean(value, fmt), False, 1)
-    if isinstance(result, ox.QuerySolutions):
-        columns = [v.value for v in result.variables]
-        rows, truncated = _take(result, max_rows)
-        if mode == "rows":
-            return ("select", columns, [tuple(_encode(t) for t in row) for row in rows], truncated)
-        return ("body", SELECT_WRITERS[fmt](columns, rows), truncated, len(rows))
-    triples, truncated = _take(result, max_rows)
-    if mode == "rows":
-        return (
-            "graph",
-            [tuple(_encode(t) for t in (tr.subject, tr.predicate, tr.object)) for tr in triples],
-            truncated,
+def _start_worker(location: str, version: str, memory_mb: int) -> _Worker:
+    """Start one worker and wait for it to say ready (runs on the spawner thread only)."""
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mkbgraph.sparql_worker",
+                str(theirs.fileno()),
+                location,
+                str(os.getpid()),
+                str(memory_mb),
+                json.dumps(PREFIXES),
+            ],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            close_fds=True,
         )
-    body = ox.serialize(triples, format=GRAPH_FORMATS[fmt][1], prefixes=PREFIXES)
-    return ("body", body, truncated, len(triples))
+        conn = Connection(os.dup(ours.fileno()))
+    worker = _Worker(process, conn, version)
+    if not conn.poll(_SPAWN_GRACE):
+        worker.kill()
+        raise OSError(f"query worker {process.pid} did not start within {_SPAWN_GRACE:g} s")
+    hello = json.loads(conn.recv_bytes())
+    if hello.get("status") != "ready":
+        worker.kill()
+        raise OSError(f"query worker {process.pid} failed to start: {hello.get('message')}")
+    return worker
 
 
-def _take(result: Any, max_rows: int) -> tuple[list[Any], bool]:
-    rows: list[Any] = []
-    for item in result:
-        if len(rows) >= max_rows:
-            return rows, True
-        rows.append(tuple(item) if isinstance(item, ox.QuerySolution) else item)
-    return rows, False
+class _Spawner:
+    """The one long-lived thread that starts workers.
 
+    Why one thread: the kernel sends a worker its parent-death signal when the *thread* that
+    created it ends, so workers must be created by a thread that lives as long as the server."""
 
-def _encode(term: Any) -> tuple[str, ...] | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return ("u", term.value)
-    if isinstance(term, ox.BlankNode):
-        return ("b", term.value)
-    if isinstance(term, ox.Literal):
-        return ("l", term.value, term.datatype.value, term.language or "")
-    return ("u", str(term))
+    def __init__(self, started: Callable[[_Worker], None], failed: Callable[[Exception], None]) -> None:
+        self._jobs: queue.Queue[tuple[str, str, int] | None] = queue.Queue()
+        self._started = started
+        self._failed = failed
+        self._thread = threading.Thread(target=self._run, name="mkbgraph-worker-spawner", daemon=True)
+        self._thread.start()
 
+    def request(self, location: str, version: str, memory_mb: int) -> None:
+        self._jobs.put((location, version, memory_mb))
 
-def _json_term(term: Any) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+    def stop(self) -> None:
+        self._jobs.put(None)
 
-
-def _write_json(columns: list[str], rows: list[tuple[Any, ...]]) -> bytes:
-    """SPARQL 1.1 JSON results, byte for byte what ``json.dumps`` of the whole document gives.
-
-    Each distinct term is encoded once (a memo keyed on the term): the same organisations,
-    themes and statuses fill most cells, and reading a pyoxigraph term's parts is the costly
-    step (10,000 rows: about half the time of the plain encoding)."""
-    names = [json.dumps(c, ensure_ascii=False) + ":" for c in columns]
-    memo: dict[Any, str] = {}
-    bindings = []
-    for row in rows:
-        cells = []
-        for name, term in zip(names, row, strict=True):
-            if term is None:
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            try:
+                worker = _start_worker(*job)
+            except Exception as exc:  # reported, retried by the engine
+                self._failed(exc)
                 continue
-            encoded = memo.get(term)
-            if encoded is None:
-                encoded = memo[term] = json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
-            cells.append(name + encoded)
-        bindings.append("{" + ",".join(cells) + "}")
-    head = json.dumps(columns, ensure_ascii=False, separators=(",", ":"))
-    return f'{{"head":{{"vars":{head}}},"results":{{"bindings":[{",".join(bindings)}]}}}}'.encode()
+            self._started(worker)
 
 
-def _xml_term(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value != _XSD_STRING:
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
-
-
-def _write_xml(columns: list[str], rows: list[tuple[Any, ...]]) -> bytes:
-    parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-    parts.extend(f"<variable name={quoteattr(c)}/>" for c in columns)
-    parts.append("</head><results>")
-    for row in rows:
-        parts.append("<result>")
-        parts.extend(
-            f"<binding name={quoteattr(c)}>{_xml_term(t)}</binding>"
-            for c, t in zip(columns, row, strict=True)
-            if t is not None
-        )
-        parts.append("</result>")
-    parts.append("</results></sparql>\n")
-    return "".join(parts).encode("utf-8")
-
-
-def _csv_value(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value  # IRIs and literals: their plain text (SPARQL 1.1 CSV)
-
-
-def _write_csv(columns: list[str], rows: list[tuple[Any, ...]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([_csv_value(t) for t in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _write_tsv(columns: list[str], rows: list[tuple[Any, ...]]) -> bytes:
-    lines = ["\t".join(f"?{c}" for c in columns)]
-    lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-#: SELECT results format -> writer (rows already capped).
-SELECT_WRITERS = {"json": _write_json, "xml": _write_xml, "csv": _write_csv, "tsv": _write_tsv}
-
-
-def _serialize_boolean(value: bool, fmt: str) -> bytes:
-    word = "true" if value else "false"
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt == "xml":
-        return (
-            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head/><boolean>{word}</boolean></sparql>\n"
-        ).encode()
-    return f"{word}\n".encode()
-
-
-# --- main side ---------------------------------------------------------------------------------
-
-
-def _decode(term: tuple[str, ...] | None) -> Node | None:
+def _decode(term: list[str] | None) -> Node | None:
     if term is None:
         return None
     if term[0] == "u":
@@ -305,19 +342,7 @@ def _decode(term: tuple[str, ...] | None) -> Node | None:
     return Literal(term[1], datatype=URIRef(term[2]))
 
 
-class _Worker:
-    """One worker process and our end of its pipe."""
-
-    def __init__(self, process: Any, conn: Connection, version: str) -> None:
-        self.process = process
-        self.conn = conn
-        self.version = version
-
-    def kill(self) -> None:
-        with contextlib.suppress(Exception):
-            self.process.kill()
-        self.process.join(timeout=5)
-        self.conn.close()
+# --- the cache ----------------------------------------------------------------------------------
 
 
 class ResultCache:
@@ -372,24 +397,44 @@ class ResultCache:
         return len(self._entries)
 
 
+@dataclass(frozen=True)
+class _Reply:
+    """A worker's answer: the header it sent and the body bytes."""
+
+    form: str
+    truncated: bool
+    count: int
+    body: bytes
+
+
+# --- the engine ---------------------------------------------------------------------------------
+
+
 class QueryEngine:
-    """Screens, caches and runs queries in killable worker processes over the live snapshot."""
+    """Screens, caches, schedules and runs queries in sandboxed worker processes."""
 
     def __init__(self, live: LiveGraph, settings: Settings | None = None) -> None:
         self.settings = settings or live.settings
         self.live = live
         self.cache = ResultCache(self.settings.cache_bytes)
-        self._ctx = _CONTEXT
+        s = self.settings
+        self.scheduler = FairScheduler(
+            slots=s.query_workers,
+            per_client=s.client_concurrency,
+            max_waiting=s.query_queue,
+            client_queue=s.client_queue,
+        )
+        self.limiter = anyio.CapacityLimiter(s.query_workers + s.query_queue)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._starting = 0
         self._closed = False
-        self._tmp = Path(tempfile.mkdtemp(prefix="mkbgraph-engine-"))
-        self._data: tuple[str, str] = self._dump(live.current)
         self._started = False
+        self._data: tuple[str, str] = self._location(live.current)
+        self._spawner = _Spawner(self._on_started, self._on_failed)
         live.listeners.append(self._on_reload)
-        weakref.finalize(self, _shutdown, self._workers, self._tmp)
+        weakref.finalize(self, _shutdown, self._workers, self._spawner)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -398,24 +443,35 @@ class QueryEngine:
         """The snapshot version the workers answer from (cache keys include it)."""
         return self._data[0]
 
+    @property
+    def ready(self) -> bool:
+        """True when every worker is started (the server says ready only then)."""
+        with self._lock:
+            return self._started and len(self._workers) >= self.settings.query_workers
+
     def select(
-        self, query: str, *, timeout: float | None = None, max_rows: int | None = None
+        self, query: str, *, timeout: float | None = None, max_rows: int | None = None, client: str = "app"
     ) -> SelectResult:
         """Run a SELECT; rows as rdflib terms, capped at ``max_rows`` (``truncated`` says so)."""
-        reply = self._run(query, "rows", "", timeout, max_rows, expect=("SELECT",))
-        _, columns, rows, truncated = reply
-        return SelectResult(columns, [tuple(_decode(t) for t in row) for row in rows], truncated)
+        reply = self._run(query, "rows", "json", None, timeout, max_rows, client, "", ("SELECT",))
+        columns, rows = json.loads(reply.body)
+        return SelectResult(columns, [tuple(_decode(t) for t in row) for row in rows], reply.truncated)
 
-    def ask(self, query: str, *, timeout: float | None = None) -> bool:
+    def ask(self, query: str, *, timeout: float | None = None, client: str = "app") -> bool:
         """Run an ASK."""
-        return bool(self._run(query, "rows", "", timeout, None, expect=("ASK",))[1])
+        reply = self._run(query, "rows", "json", None, timeout, None, client, "", ("ASK",))
+        return bool(json.loads(reply.body))
 
-    def construct(self, query: str, *, timeout: float | None = None, max_rows: int | None = None) -> Graph:
+    def construct(
+        self, query: str, *, timeout: float | None = None, max_rows: int | None = None, client: str = "app"
+    ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE; the triples (at most ``max_rows``) as an rdflib graph."""
-        reply = self._run(query, "rows", "", timeout, max_rows, expect=("CONSTRUCT", "DESCRIBE"))
+        reply = self._run(
+            query, "rows", None, "turtle", timeout, max_rows, client, "", ("CONSTRUCT", "DESCRIBE")
+        )
         graph = Graph()
         bind_prefixes(graph)
-        for s, p, o in reply[1]:
+        for s, p, o in json.loads(reply.body):
             graph.add((_decode(s), _decode(p), _decode(o)))  # type: ignore[arg-type]
         return graph
 
@@ -424,53 +480,83 @@ class QueryEngine:
         query: str,
         fmt: str,
         *,
+        graph_fmt: str | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
-        screened: ScreenedQuery | None = None,
+        base: str = "",
+        client: str = "app",
     ) -> Serialized:
-        """Run any query form and serialize it: ``fmt`` is a `RESULT_FORMATS` name for SELECT/ASK
-        and a `GRAPH_FORMATS` name for CONSTRUCT/DESCRIBE."""
-        checked = screened or screen(query)
-        graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
-        if (fmt not in GRAPH_FORMATS) if graph_form else (fmt not in RESULT_FORMATS):
-            raise QueryRejected(f"format {fmt!r} does not fit a {checked.form} query")
-        reply = self._run(query, "body", fmt, timeout, max_rows, checked=checked)
-        _, body, truncated, count = reply
-        media = GRAPH_FORMATS[fmt][0] if graph_form else RESULT_FORMATS[fmt]
-        return Serialized(body, media, checked.form, truncated, count)
+        """Run any query form and serialize it. ``fmt`` is a `RESULT_FORMATS` name (then
+        ``graph_fmt`` is the `GRAPH_FORMATS` name for a CONSTRUCT/DESCRIBE) or a graph format."""
+        results, graph = (fmt, graph_fmt) if fmt in RESULT_FORMATS else (None, fmt)
+        if graph is not None and graph not in GRAPH_FORMATS:
+            raise QueryRejected(f"unknown format {fmt!r}")
+        reply = self._run(query, "body", results, graph, timeout, max_rows, client, base, ())
+        return _serialized(reply, results, graph)
+
+    async def serialize_async(
+        self,
+        query: str,
+        fmt: str,
+        *,
+        graph_fmt: str | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base: str = "",
+        client: str = "app",
+    ) -> Serialized:
+        """`serialize` for async routes: a cache hit on the loop (a lookup), the rest in a thread
+        of the engine's own limiter, after the client was admitted (refusals cost nothing)."""
+        hit = self.peek(query, fmt, graph_fmt=graph_fmt, timeout=timeout, max_rows=max_rows, base=base)
+        if hit is not None:
+            return hit
+        self._limits(timeout, max_rows)  # bad limits answer before queueing
+        ticket = self.scheduler.admit(client)
+        try:
+            call = partial(
+                self._serialize_admitted, query, fmt, graph_fmt, timeout, max_rows, base, client, ticket
+            )
+            return await anyio.to_thread.run_sync(call, limiter=self.limiter)
+        finally:
+            self.scheduler.release(ticket)
 
     def peek(
-        self, query: str, fmt: str, *, timeout: float | None = None, max_rows: int | None = None
+        self,
+        query: str,
+        fmt: str,
+        *,
+        graph_fmt: str | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base: str = "",
     ) -> Serialized | None:
         """A cached serialized answer, without blocking: the event loop serves hits directly."""
-        _, rows = self._limits(timeout, max_rows)
-        cached = self.cache.get((self._data[0], query, "body", fmt, rows))
-        if cached is None:
-            return None
-        media = GRAPH_FORMATS[fmt][0] if fmt in GRAPH_FORMATS else RESULT_FORMATS[fmt]
-        return Serialized(cached[1], media, screen(query).form, cached[2], cached[3])
+        results, graph = (fmt, graph_fmt) if fmt in RESULT_FORMATS else (None, fmt)
+        rows = self.settings.max_rows if max_rows is None else min(max_rows, self.settings.max_rows)
+        reply = self.cache.get((self._data[0], query, base, "body", results, graph, rows))
+        return None if reply is None else _serialized(reply, results, graph)
 
     def start(self) -> None:
-        """Start the worker processes (done on first use; call early to pay the start-up now)."""
+        """Start the worker processes (done on first use; `serve` does it before it says ready)."""
         with self._lock:
             if self._started or self._closed:
                 return
             self._started = True
         for _ in range(self.settings.query_workers):
-            self._spawn_in_background()
+            self._spawn()
 
     def close(self) -> None:
-        """Stop every worker and remove the data files."""
+        """Stop every worker."""
         self._closed = True
-        _shutdown(self._workers, self._tmp)
+        _shutdown(self._workers, self._spawner)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for tests and monitoring)."""
         with self._lock:
-            return [w.process.pid for w in self._workers if w.process.pid is not None]
+            return [w.pid for w in self._workers]
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
-        """Block until every worker is started and idle (tests and benchmarks use this)."""
+        """Block until every worker is started and idle (start-up, tests and benchmarks)."""
         self.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -480,175 +566,203 @@ class QueryEngine:
             time.sleep(0.02)
         return False
 
+    def stats(self) -> dict[str, Any]:
+        """Workers and queue, for /health."""
+        with self._lock:
+            workers = len(self._workers)
+        return {"workers": workers, "configured": self.settings.query_workers, **self.scheduler.stats()}
+
     # -- execution ----------------------------------------------------------------------------
 
     def _limits(self, timeout: float | None, max_rows: int | None) -> tuple[float, int]:
-        limit = self.settings.query_timeout if timeout is None else min(timeout, self.settings.query_timeout)
-        rows = self.settings.max_rows if max_rows is None else min(max_rows, self.settings.max_rows)
-        if limit <= 0:
-            raise QueryRejected("timeout must be a positive number of seconds")
+        s = self.settings
+        if timeout is not None and not timeout >= s.min_query_timeout:
+            raise QueryRejected(
+                f"timeout must be at least {s.min_query_timeout:g} s (asked {timeout:g}); "
+                f"the limit is {s.query_timeout:g} s"
+            )
+        limit = s.query_timeout if timeout is None else min(timeout, s.query_timeout)
+        rows = s.max_rows if max_rows is None else min(max_rows, s.max_rows)
         if rows < 0:
             raise QueryRejected("max_rows must not be negative")
         return limit, rows
+
+    def _serialize_admitted(
+        self,
+        query: str,
+        fmt: str,
+        graph_fmt: str | None,
+        timeout: float | None,
+        max_rows: int | None,
+        base: str,
+        client: str,
+        ticket: Ticket,
+    ) -> Serialized:
+        results, graph = (fmt, graph_fmt) if fmt in RESULT_FORMATS else (None, fmt)
+        reply = self._run(query, "body", results, graph, timeout, max_rows, client, base, (), ticket)
+        return _serialized(reply, results, graph)
 
     def _run(
         self,
         query: str,
         mode: str,
-        fmt: str,
+        results: str | None,
+        graph: str | None,
         timeout: float | None,
         max_rows: int | None,
-        *,
-        expect: tuple[str, ...] = (),
-        checked: ScreenedQuery | None = None,
-    ) -> tuple[Any, ...]:
+        client: str,
+        base: str,
+        expect: tuple[str, ...],
+        ticket: Ticket | None = None,
+    ) -> _Reply:
         limit, rows = self._limits(timeout, max_rows)
-        version, _ = self._data
-        key = (version, query, mode, fmt, rows)
+        version = self._data[0]
+        key = (version, query, base, mode, results, graph, rows)
         cached = self.cache.get(key)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        checked = checked or screen(query)
+        checked = screen(query)
         if expect and checked.form not in expect:
             raise QueryRejected(f"expected a {' or '.join(expect)} query, got {checked.form}")
-        reply = self._dispatch(checked.text, mode, fmt, rows, limit)
-        if reply[0] == "ok":
-            answer = reply[1]
-            if self._data[0] == version:
-                self.cache.put(key, answer, _size_of(answer))
-            return answer  # type: ignore[no-any-return]
-        if reply[0] == "syntax":
-            raise QueryRejected(f"syntax error: {reply[1]}")
-        raise QueryFailed(f"the query could not be evaluated: {reply[1]}")
+        own = ticket is None
+        ticket = ticket or self.scheduler.admit(client)
+        try:
+            self.scheduler.wait(ticket, self.settings.query_timeout)
+            request = {"text": query, "base": base, "mode": mode, "results": results, "graph": graph}
+            reply = self._dispatch({**request, "max_rows": rows}, limit, client)
+        finally:
+            if own:
+                self.scheduler.release(ticket)
+        if self._data[0] == version:
+            self.cache.put(key, reply, len(reply.body) + 300)
+        return reply
 
-    def _dispatch(self, text: str, mode: str, fmt: str, rows: int, limit: float) -> tuple[Any, ...]:
-        worker = self._acquire(limit)
+    def _dispatch(self, request: dict[str, Any], limit: float, client: str) -> _Reply:
+        worker = self._acquire()
         started = time.monotonic()
         try:
-            self._refresh(worker)
-            worker.conn.send(("query", text, mode, fmt, rows))
-            remaining = limit - (time.monotonic() - started)
-            if remaining > 0 and worker.conn.poll(remaining):
-                reply = worker.conn.recv()
-            else:
-                self._replace(worker)
+            worker.conn.send_bytes(json.dumps(request).encode())
+            if not worker.conn.poll(limit):
+                logger.warning("query of %s ran past %g s: killing worker %d", client, limit, worker.pid)
+                self._replace(worker, "timeout")
                 raise QueryTimeout(
                     f"the query ran longer than the {limit:g} s limit and was stopped; "
                     "narrow it down (add LIMIT, filters or fewer unbound patterns)"
                 )
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            self._replace(worker)
+            header = json.loads(worker.conn.recv_bytes())
+            body = worker.conn.recv_bytes() if header.get("status") == "ok" else b""
+        except (EOFError, OSError) as exc:
+            code = self._replace(worker, "died")
+            if code == -signal.SIGABRT or code == -signal.SIGKILL:
+                logger.warning(
+                    "worker %d died (status %s) on a query of %s: memory cap", worker.pid, code, client
+                )
+                raise QueryTooLarge(
+                    f"the query needed more than the {self.settings.worker_memory_mb} MB a worker may "
+                    "use and was stopped; narrow it down (fewer rows to sort or group, add LIMIT)"
+                ) from exc
             raise QueryFailed("the query worker stopped unexpectedly; it has been restarted") from exc
         self._idle.put(worker)
-        return reply  # type: ignore[no-any-return]
+        logger.debug("query of %s answered in %.1f ms", client, 1000 * (time.monotonic() - started))
+        return _reply(header, body)
 
-    def _acquire(self, limit: float) -> _Worker:
-        if not self._started:
-            self.start()
-        wait = max(limit, _SPAWN_GRACE) if self._starting else limit
-        try:
-            return self._idle.get(timeout=wait)
-        except queue.Empty:
-            raise EngineBusy(
-                f"all {self.settings.query_workers} query workers stayed busy for {wait:g} s; try again"
-            ) from None
+    def _acquire(self) -> _Worker:
+        """An idle worker on the current snapshot (a permit guarantees one is, or soon will be, there)."""
+        self.start()
+        deadline = time.monotonic() + _SPAWN_GRACE
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise EngineBusy("no query worker could be started; try again") from None
+            if worker.version == self._data[0]:
+                return worker
+            self._replace(worker, "stale snapshot")
 
-    def _refresh(self, worker: _Worker) -> None:
-        """Hand a worker the current data when it still holds an older snapshot."""
-        version, path = self._data
-        if worker.version == version:
-            return
-        worker.conn.send(("load", path))
-        if not worker.conn.poll(_SPAWN_GRACE * 4):
-            raise OSError("worker did not reload in time")
-        worker.conn.recv()
-        worker.version = version
-
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker, why: str) -> int | None:
+        """Kill a worker and start a new one in its place."""
         with self._lock:
             self._workers.discard(worker)
-        worker.kill()
+        code = worker.kill()
+        logger.info("worker %d stopped (%s, status %s)", worker.pid, why, code)
         if not self._closed:
-            self._spawn_in_background()
-
-    def _spawn_in_background(self) -> None:
-        with self._lock:
-            self._starting += 1
-        threading.Thread(target=self._spawn, name="mkbgraph-worker-spawn", daemon=True).start()
+            self._spawn()
+        return code
 
     def _spawn(self) -> None:
-        try:
-            version, path = self._data
-            parent, child = self._ctx.Pipe(duplex=True)
-            process = self._ctx.Process(target=_worker_main, args=(child, path), daemon=True)
-            process.start()
-            child.close()
-            worker = _Worker(process, parent, version)
-            if not parent.poll(_SPAWN_GRACE * 4):
+        with self._lock:
+            self._starting += 1
+        version, location = self._data
+        self._spawner.request(location, version, self.settings.worker_memory_mb)
+
+    def _on_started(self, worker: _Worker) -> None:
+        with self._lock:
+            self._starting -= 1
+            if self._closed:
                 worker.kill()
                 return
-            parent.recv()
-            with self._lock:
-                if self._closed:
-                    worker.kill()
-                    return
-                self._workers.add(worker)
-            self._idle.put(worker)
-        finally:
-            with self._lock:
-                self._starting -= 1
+            self._workers.add(worker)
+        logger.info("worker %d ready", worker.pid)
+        self._idle.put(worker)
+
+    def _on_failed(self, exc: Exception) -> None:
+        with self._lock:
+            self._starting -= 1
+        logger.error("a query worker failed to start: %s", exc)
+        if not self._closed:
+            time.sleep(1.0)  # on the spawner thread: no tight loop when starting keeps failing
+            self._spawn()
 
     # -- data -------------------------------------------------------------------------------
 
-    def _dump(self, snapshot: Snapshot) -> tuple[str, str]:
-        """Write the snapshot as N-Triples for the workers; returns (version, path)."""
-        path = self._tmp / f"snapshot-{snapshot.version[:16]}-{time.monotonic_ns()}.nt"
-        native = getattr(snapshot.store, "native", None)
-        if isinstance(native, ox.Store):
-            native.dump(output=str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        else:
-            snapshot.graph.serialize(destination=str(path), format="nt", encoding="utf-8")
-        return snapshot.version, str(path)
+    @staticmethod
+    def _location(snapshot: Snapshot) -> tuple[str, str]:
+        location = getattr(snapshot.store, "location", None)
+        if location is None:
+            raise TypeError("the query engine needs the Oxigraph store (MKBGRAPH_BACKEND=oxigraph)")
+        return snapshot.version, str(location)
 
     def _on_reload(self, snapshot: Snapshot) -> None:
-        """A `LiveGraph` listener: new data for the workers, an empty cache."""
-        previous = self._data[1]
-        self._data = self._dump(snapshot)
+        """A `LiveGraph` listener: new workers for the new store, an empty cache."""
+        self._data = self._location(snapshot)
         self.cache.clear()
-        threading.Thread(target=self._refresh_idle, args=(previous,), daemon=True).start()
-
-    def _refresh_idle(self, previous: str) -> None:
-        for _ in range(self.settings.query_workers):
-            try:
-                worker = self._idle.get(timeout=self.settings.query_timeout)
-            except queue.Empty:
-                break
-            try:
-                self._refresh(worker)
-            except (EOFError, OSError):
-                self._replace(worker)
-                continue
-            self._idle.put(worker)
-        with contextlib.suppress(OSError):
-            os.remove(previous)
+        logger.info("snapshot %s: workers move to the new store as they come free", snapshot.version)
 
 
-def _size_of(answer: tuple[Any, ...]) -> int:
-    if answer[0] == "body":
-        return len(answer[1]) + 200
-    if answer[0] in ("select", "graph"):
-        rows = answer[2] if answer[0] == "select" else answer[1]
-        return 200 + 150 * len(rows) * max(1, len(rows[0]) if rows else 1)
-    return 100
+def _reply(header: dict[str, Any], body: bytes) -> _Reply:
+    status = header.get("status")
+    if status == "ok":
+        return _Reply(str(header["form"]), bool(header["truncated"]), int(header["count"]), body)
+    message = str(header.get("message", ""))
+    if status == "syntax":
+        raise QueryRejected(f"syntax error: {message}", line=header.get("line"), column=header.get("column"))
+    if status == "format":
+        raise QueryRejected(message)
+    if status == "too_large":
+        raise QueryTooLarge(message)
+    if status == "refused":
+        raise QueryRefused(
+            "SERVICE (federated query) is not allowed: this endpoint makes no outbound requests "
+            "(the query worker has no network access)"
+        )
+    raise QueryFailed(f"the query could not be evaluated: {message}")
 
 
-def _shutdown(workers: set[_Worker], tmp: Path) -> None:
-    """Kill the workers and remove the data files (on close or when the engine is collected)."""
+def _serialized(reply: _Reply, results: str | None, graph: str | None) -> Serialized:
+    if reply.form == "CONSTRUCT":
+        media = GRAPH_FORMATS[graph or "turtle"][0]
+    else:
+        media = RESULT_FORMATS[results or "json"]
+    return Serialized(reply.body, media, reply.form, reply.truncated, reply.count)
+
+
+def _shutdown(workers: set[_Worker], spawner: _Spawner) -> None:
+    """Kill the workers (on close or when the engine is collected)."""
+    spawner.stop()
     alive = list(workers)
     workers.clear()
     for worker in alive:
         worker.kill()
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def get_engine(app: Any) -> QueryEngine:

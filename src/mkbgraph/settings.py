@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `serve` binds to.")
     port: int = Field(8000, description="Port `serve` listens on.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Level of the log `serve` writes (workers, refusals, time-outs, warm-up)."
+    )
     access_log: bool = Field(
         True, description="Log every request in `serve` (off roughly doubles cached throughput under load)."
     )
@@ -63,7 +66,30 @@ class Settings(BaseSettings):
         description="npm packages folder (`npm ci`) the web app serves YASGUI from; without it /query is a plain form.",
     )
     query_workers: int = Field(
-        2, ge=1, description="Worker processes that run SPARQL queries (killable at the deadline)."
+        3,
+        ge=1,
+        description="Sandboxed worker processes that run SPARQL queries (killed at the deadline, then replaced).",
+    )
+    min_query_timeout: float = Field(
+        0.1,
+        gt=0,
+        description="Smallest `timeout=` a request may ask, in seconds (tinier limits would only churn workers).",
+    )
+    client_concurrency: int = Field(
+        1, ge=1, description="SPARQL queries one client (remote address) may have running at once."
+    )
+    client_queue: int = Field(
+        8, ge=1, description="SPARQL queries one client may have waiting for a worker (429 beyond)."
+    )
+    query_queue: int = Field(64, ge=1, description="SPARQL queries waiting for a worker in all (503 beyond).")
+    worker_memory_mb: int = Field(
+        2048,
+        ge=0,
+        description="Address-space cap of each query worker, in MB (a query that needs more gets 503 query_too_large); 0 for none.",
+    )
+    warm_up: bool = Field(
+        True,
+        description="`serve` starts the query workers and computes the per-snapshot page caches before it accepts connections.",
     )
     network_exact_max_nodes: int = Field(
         2000,

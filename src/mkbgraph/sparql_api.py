@@ -3,8 +3,9 @@ query API (``/api/queries``), all read-only.
 
 - ``GET /sparql?query=``, ``POST`` form-encoded and ``POST application/sparql-query``; an update
   through any door (``update=``, ``application/sparql-update``, an update in ``query=``) is
-  refused with 403; ``default-graph-uri`` / ``named-graph-uri`` (like ``FROM``) are refused with
-  403 because this service has one fixed default graph; empty values are ignored.
+  refused with 403; ``default-graph-uri`` / ``named-graph-uri`` are refused with 400 on every
+  door (SPARQL 1.1 Protocol 2.1.4) because this service has one fixed default graph; empty values
+  are ignored. Relative IRIs in a query resolve against the endpoint's URL.
 - Content negotiation is a table (media type -> format), ``?format=`` overrides ``Accept``.
 - ``GET /sparql`` without a query answers the SPARQL 1.1 Service Description;
   ``/.well-known/void`` and ``/dataset`` answer a VoID + DCAT description of the dataset.
@@ -22,20 +23,21 @@ import threading
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
-from starlette.concurrency import run_in_threadpool
 
 from .engine import GRAPH_FORMATS, RESULT_FORMATS, QueryEngine, ResultCache, Serialized, get_engine
 from .namespaces import MKB, PREFIXES, SD, VOID, bind_prefixes
 from .queries import CannedQuery, Catalogue, ParameterError
 from .settings import Settings
-from .sparql_guard import QueryRefused, QueryRejected, refuse_update, screen
+from .sparql_guard import QueryRejected, refuse_update
 from .store import Snapshot
 
 router = APIRouter()
@@ -121,10 +123,13 @@ TIMEOUT_HELP = "Lower the time limit for this request, in seconds (never above t
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed query or parameter; `error.line`/`error.column` point at the problem."},
-    403: {"description": "Refused: SPARQL Update, SERVICE, FROM/FROM NAMED or dataset parameters."},
+    403: {"description": "Refused: SPARQL Update, SERVICE, FROM/FROM NAMED."},
+    429: {"description": "This client has too many queries running and waiting."},
     413: {"description": "Request body larger than the configured limit."},
     415: {"description": "POST body of another type than form-encoded or application/sparql-query."},
-    503: {"description": "The query ran past the time limit (it was stopped) or every worker was busy."},
+    503: {
+        "description": "The query ran past the time limit or its memory cap (it was stopped), or the queue is full."
+    },
 }
 
 
@@ -142,6 +147,14 @@ class UnsupportedMediaType(QueryRejected):
     status = 415
     code = "unsupported_media_type"
     title = "Unsupported media type"
+
+
+class DatasetRefused(QueryRejected):
+    """``default-graph-uri`` / ``named-graph-uri``: a dataset this service will not honour: 400."""
+
+    status = 400
+    code = "dataset_not_supported"
+    title = "Dataset not supported"
 
 
 class UnknownQuery(QueryRejected):
@@ -187,19 +200,33 @@ def _accepted(accept: str) -> list[str]:
 
 def negotiate(form: str, accept: str, fmt: str | None) -> str:
     """The format name for a query form, from ``?format=`` first, then Accept, else the default."""
-    graph = form in ("CONSTRUCT", "DESCRIBE")
-    table = GRAPH_MEDIA if graph else RESULT_MEDIA
-    if fmt:
+    results, graph = negotiate_both(accept, fmt)
+    chosen = graph if form in ("CONSTRUCT", "DESCRIBE") else results
+    if chosen is None:
+        raise QueryRejected(f"unknown format {fmt!r} for a {form} query")
+    return chosen
+
+
+def negotiate_both(accept: str, fmt: str | None) -> tuple[str | None, str | None]:
+    """(results format, RDF format) before the query form is known: the worker picks the one
+    that fits the form it parsed. ``?format=`` first, then Accept, else JSON / Turtle; an
+    explicit format that fits neither kind is a 400."""
+    if fmt and fmt.strip():
         key = fmt.strip().lower()
         if key in FORMAT_NAMES:
-            return FORMAT_NAMES[key][1 if graph else 0]
-        if key in table:
-            return table[key]
-        raise QueryRejected(f"unknown format {fmt!r} for a {form} query")
+            return FORMAT_NAMES[key]
+        results, graph = RESULT_MEDIA.get(key), GRAPH_MEDIA.get(key)
+        if results is None and graph is None:
+            raise QueryRejected(
+                f"unknown format {fmt!r}; use json, xml, csv, tsv (SELECT/ASK) or turtle, jsonld, nt, "
+                "rdfxml (CONSTRUCT/DESCRIBE), or a media type"
+            )
+        return results, graph
+    results = graph = None
     for media in _accepted(accept):
-        if media in table:
-            return table[media]
-    return "turtle" if graph else "json"
+        results = results or RESULT_MEDIA.get(media)
+        graph = graph or GRAPH_MEDIA.get(media)
+    return results or "json", graph or "turtle"
 
 
 # --- request reading -------------------------------------------------------------------------
@@ -246,14 +273,17 @@ def _protocol_values(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def _check_protocol(values: dict[str, list[str]]) -> None:
-    """Refuse updates and dataset parameters, reject ambiguous requests."""
+    """Refuse updates and dataset parameters, reject ambiguous requests.
+
+    Dataset parameters get 400 on every door (URL or body, GET or POST): SPARQL 1.1 Protocol
+    section 2.1.4 names 400 for a dataset description the service will not honour."""
     if values.get("update"):
         raise refuse_update()
     dataset = [
         v for key in ("default-graph-uri", "named-graph-uri") for v in values.get(key, []) if v.strip()
     ]
     if dataset:
-        raise QueryRefused(
+        raise DatasetRefused(
             "default-graph-uri and named-graph-uri are not supported: this service answers over its "
             "one default graph and loads no other graph"
         )
@@ -269,8 +299,8 @@ def _timeout(values: dict[str, list[str]]) -> float | None:
         seconds = float(raw)
     except ValueError as exc:
         raise QueryRejected(f"timeout {raw!r} is not a number of seconds") from exc
-    if not seconds > 0:
-        raise QueryRejected("timeout must be a positive number of seconds")
+    if not seconds > 0 or seconds != seconds or seconds == float("inf"):
+        raise QueryRejected("timeout must be a positive, finite number of seconds")
     return seconds
 
 
@@ -354,21 +384,43 @@ def _result_response(answer: Serialized) -> Response:
     return Response(answer.body, media_type=media, headers=headers)
 
 
+def client_of(request: Request) -> str:
+    """The client a request is counted against for fairness: its remote address."""
+    return request.client.host if request.client else "unknown"
+
+
+def endpoint_url(request: Request) -> str:
+    """This endpoint's URL: the base IRI of relative IRIs in a query."""
+    return f"{str(request.base_url).rstrip('/')}/sparql"
+
+
 async def _answer(request: Request, values: dict[str, list[str]]) -> Response:
-    """Screen, negotiate, run (cache first, workers otherwise) and wrap the answer."""
+    """Check the request (cheap, on the loop), then run it through the engine: a cache hit is a
+    lookup; screening, parsing and execution happen off the loop, in the engine's threads and
+    sandboxed workers."""
+    settings: Settings = request.app.state.settings
     try:
         _check_protocol(values)
         query = (values.get("query") or [""])[0]
         if not query.strip():
             raise QueryRejected("the query parameter is empty")
-        checked = screen(query)
-        fmt = negotiate(checked.form, request.headers.get("accept", ""), (values.get("format") or [""])[0])
+        if len(query) > settings.max_body_bytes:
+            raise BodyTooLarge(
+                f"the query is {len(query)} characters; the limit is {settings.max_body_bytes}"
+            )
+        results, graph = negotiate_both(request.headers.get("accept", ""), (values.get("format") or [""])[0])
         engine = get_engine(request.app)
         version = engine.version
-        timeout = _timeout(values)
-        answer = engine.peek(query, fmt, timeout=timeout)
-        if answer is None:
-            answer = await run_in_threadpool(engine.serialize, query, fmt, timeout=timeout, screened=checked)
+        answer = await engine.serialize_async(
+            query,
+            results or "json",
+            graph_fmt=graph,
+            timeout=_timeout(values),
+            base=endpoint_url(request),
+            client=client_of(request),
+        )
+        if (answer.form == "CONSTRUCT" and graph is None) or (answer.form != "CONSTRUCT" and results is None):
+            raise QueryRejected(f"the requested format does not fit a {answer.form} query")
     except QueryRejected as exc:
         return error_response(exc, cors=True)
     response = _result_response(answer)
@@ -397,11 +449,11 @@ async def sparql_get(
     update: Annotated[str | None, Query(description="Refused with 403: this endpoint is read-only.")] = None,
     default_graph_uri: Annotated[
         list[str] | None,
-        Query(alias="default-graph-uri", description="Refused with 403 when given: one fixed default graph."),
+        Query(alias="default-graph-uri", description="Refused with 400 when given: one fixed default graph."),
     ] = None,
     named_graph_uri: Annotated[
         list[str] | None,
-        Query(alias="named-graph-uri", description="Refused with 403 when given: no named graphs."),
+        Query(alias="named-graph-uri", description="Refused with 400 when given: no named graphs."),
     ] = None,
     format: Annotated[str | None, Query(description=FORMAT_HELP)] = None,
     timeout: Annotated[str | None, Query(description=TIMEOUT_HELP)] = None,
@@ -455,7 +507,7 @@ async def sparql_post(request: Request) -> Response:
         if media == "application/x-www-form-urlencoded":
             pairs = urllib.parse.parse_qsl(_decode_utf8(body), keep_blank_values=True)
             values = _protocol_values(pairs)
-            for key in ("format", "timeout"):
+            for key in ("format", "timeout", "update", "default-graph-uri", "named-graph-uri"):
                 values.setdefault(key, url_values.get(key, []))
         elif media == "application/sparql-query":
             values = {**url_values, "query": [_decode_utf8(body)]}
@@ -755,17 +807,22 @@ async def run_query(
         engine = get_engine(request.app)
         if canned.form in ("CONSTRUCT", "DESCRIBE"):
             fmt = FORMAT_NAMES[wanted][1]
-            answer = await run_in_threadpool(engine.serialize, bound, fmt, timeout=seconds, max_rows=rows)
+            answer = await engine.serialize_async(
+                bound, fmt, timeout=seconds, max_rows=rows, client=client_of(request)
+            )
             return _result_response(answer)
         if wanted in ("csv", "tsv"):
-            answer = await run_in_threadpool(engine.serialize, bound, wanted, timeout=seconds, max_rows=rows)
+            answer = await engine.serialize_async(
+                bound, wanted, timeout=seconds, max_rows=rows, client=client_of(request)
+            )
             headers = {"Content-Disposition": f'inline; filename="{canned.name}.{wanted}"'}
             response = _result_response(answer)
             response.headers.update(headers)
             return response
         if wanted != "json":
             raise QueryRejected(f"format {wanted!r} does not fit a {canned.form} query; use json, csv or tsv")
-        body = await run_in_threadpool(_json_answer, engine, canned, bound, params, seconds, rows)
+        call = partial(_json_answer, engine, canned, bound, params, seconds, rows, client_of(request))
+        body = await anyio.to_thread.run_sync(call, limiter=engine.limiter)
         return JSONResponse(body, headers=CORS_HEADERS)
     except ParameterError as exc:
         return _parameter_error(exc)
@@ -789,6 +846,7 @@ def _json_answer(
     params: dict[str, list[str]],
     timeout: float | None,
     max_rows: int | None,
+    client: str = "app",
 ) -> dict[str, Any]:
     head: dict[str, Any] = {
         "query": canned.name,
@@ -797,8 +855,8 @@ def _json_answer(
         "version": engine.version,
     }
     if canned.form == "ASK":
-        return {**head, "boolean": engine.ask(bound, timeout=timeout)}
-    result = engine.select(bound, timeout=timeout, max_rows=max_rows)
+        return {**head, "boolean": engine.ask(bound, timeout=timeout, client=client)}
+    result = engine.select(bound, timeout=timeout, max_rows=max_rows, client=client)
     rows = [{c: _cell(t) for c, t in zip(result.columns, row, strict=True)} for row in result.rows]
     return {
         **head,

@@ -12,11 +12,16 @@ validated; any failure keeps the previous snapshot serving and says why.
 
 from __future__ import annotations
 
+import logging
+import shutil
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -28,6 +33,8 @@ from .namespaces import bind_prefixes
 from .settings import Settings
 
 Row = tuple[Node | None, ...]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,19 +65,33 @@ class Store(Protocol):
 
 
 class OxigraphStore:
-    """An in-memory Oxigraph store filled from an rdflib graph."""
+    """Oxigraph over an on-disk store built from the data files by Oxigraph's own parsers.
+
+    Why from the files, not from the rdflib graph: a round trip through rdflib changes literals
+    (``"yes"^^xsd:boolean`` becomes ``false``, ``"2006-08-23Z"^^xsd:date`` loses its zone), and
+    the query store must hold exactly what the files say. Why on disk: every query worker opens
+    the same directory read-only, so they share one copy of the data through the page cache
+    instead of holding one in-memory copy each. The directory is removed when the store is
+    collected (a reload makes a new one).
+    """
 
     name = "oxigraph"
 
-    def __init__(self, graph: Graph) -> None:
-        self._store = ox.Store()
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self._store.load(data, format=ox.RdfFormat.N_TRIPLES)
+    def __init__(
+        self, graph: Graph | None = None, files: Sequence[Path] = (), location: Path | None = None
+    ) -> None:
+        self.location = location or Path(tempfile.mkdtemp(prefix="mkbgraph-store-"))
+        if files:
+            build_disk_store(files, self.location)
+        elif graph is not None:
+            _write_graph(graph, self.location)
+        self._store = ox.Store.read_only(str(self.location))
         self._size = len(self._store)
+        weakref.finalize(self, shutil.rmtree, str(self.location), True)
 
     @property
     def native(self) -> ox.Store:
-        """The pyoxigraph store, for code that serializes results natively (the endpoint)."""
+        """The pyoxigraph store, for code that serializes results natively."""
         return self._store
 
     def __len__(self) -> int:
@@ -105,6 +126,47 @@ class OxigraphStore:
         for t in result:
             graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))  # type: ignore[arg-type]
         return graph
+
+
+#: File suffix -> Oxigraph parser, for the query store.
+OXIGRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".n3": ox.RdfFormat.N3,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def build_disk_store(files: Sequence[Path], location: Path) -> None:
+    """Parse every file with Oxigraph into a new store at ``location`` (default graph), then close it.
+
+    The base IRI of each file is its own ``file:`` URI, as in the rdflib load, so the two agree on
+    every IRI; a file Oxigraph cannot parse is a `LoadError` with its line.
+    """
+    store = ox.Store(str(location))
+    for path in files:
+        fmt = OXIGRAPH_FORMATS.get(path.suffix)
+        if fmt is None:
+            raise LoadError(path, None, f"unknown RDF file extension {path.suffix!r}")
+        try:
+            store.bulk_load(
+                path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.DefaultGraph()
+            )
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise LoadError(path, getattr(exc, "lineno", None), f"Oxigraph could not load it: {exc}") from exc
+    store.flush()
+    del store
+    logger.info("query store built at %s from %d files", location, len(files))
+
+
+def _write_graph(graph: Graph, location: Path) -> None:
+    """A store from an in-memory graph (tests that build graphs in code)."""
+    store = ox.Store(str(location))
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
 
 
 class RdflibStore:
@@ -150,9 +212,9 @@ class RdflibStore:
 
 
 #: Backend name -> factory. Add a remote SPARQL endpoint here without touching callers.
-BACKENDS: dict[str, Callable[[Graph], Store]] = {
+BACKENDS: dict[str, Callable[..., Store]] = {
     "oxigraph": OxigraphStore,
-    "rdflib": RdflibStore,
+    "rdflib": lambda graph, files=(): RdflibStore(graph),
 }
 
 
@@ -205,7 +267,7 @@ def build_snapshot(settings: Settings) -> Snapshot:
     )
     if loaded.report is not None and not loaded.report.conforms:
         raise InvalidGraphError(loaded.report)
-    store = BACKENDS[settings.backend](loaded.graph)
+    store = BACKENDS[settings.backend](loaded.graph, files=loaded.files)
     return Snapshot(
         graph=loaded.graph,
         store=store,
