@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The SPARQL editor (YASGUI) comes from npm when package.json is there.
 NODE_STAMP := $(if $(wildcard package.json),node_modules/.installed,)
 
-.PHONY: install run test lint format validate stats coverage bench browser clean
+.PHONY: install run test lint format validate stats coverage bench browser libseccomp clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,14 @@ node_modules/.installed: package.json $(wildcard package-lock.json)
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --ignore-scripts; else npm install --no-audit --no-fund --ignore-scripts; fi
 	touch $@
 
-install: $(STAMP) $(NODE_STAMP)
+install: $(STAMP) $(NODE_STAMP) libseccomp
+
+# libseccomp (Debian's libseccomp2, present on every Debian system through apt): the query
+# workers' sandbox loads it through pyseccomp and refuses to answer queries without it.
+libseccomp:
+	@ldconfig -p 2>/dev/null | grep -q 'libseccomp.so.2' || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libseccomp2; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq libseccomp2; fi; }
 
 # Debian's chromium for the Playwright browser tests (a `playwright install` download does not work here).
 browser:

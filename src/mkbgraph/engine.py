@@ -144,7 +144,8 @@ class Ticket:
 
 @dataclass
 class FairScheduler:
-    """Hands ``slots`` run permits to waiting clients in turn, at most ``per_client`` each.
+    """Hands ``slots`` run permits to waiting clients in turn (the least recently served client
+    first), at most ``per_client`` each.
 
     Bounded everywhere: ``max_waiting`` requests in all, ``client_queue`` per client waiting."""
 
@@ -155,6 +156,8 @@ class FairScheduler:
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _running: dict[str, int] = field(default_factory=dict)
     _waiting: OrderedDict[str, deque[Ticket]] = field(default_factory=OrderedDict)
+    _served: dict[str, int] = field(default_factory=dict)
+    _grants: int = 0
     _queued: int = 0
 
     def admit(self, client: str) -> Ticket:
@@ -217,24 +220,27 @@ class FairScheduler:
         ticket.done = True
 
     def _grant(self) -> None:
+        """Give free slots to waiting clients under their limit, least recently served first."""
         granted = False
         while self.slots > 0:
-            client = next(
-                (c for c in self._waiting if self._running.get(c, 0) < self.per_client),
-                None,
-            )
-            if client is None:
+            eligible = [c for c in self._waiting if self._running.get(c, 0) < self.per_client]
+            if not eligible:
                 break
+            client = min(eligible, key=lambda c: self._served.get(c, -1))
             mine = self._waiting[client]
             ticket = mine.popleft()
-            del self._waiting[client]
-            if mine:
-                self._waiting[client] = mine  # back of the line: round robin between clients
+            if not mine:
+                del self._waiting[client]
             ticket.granted = True
             self.slots -= 1
             self._queued -= 1
             self._running[client] = self._running.get(client, 0) + 1
+            self._grants += 1
+            self._served[client] = self._grants
             granted = True
+        if len(self._served) > 4 * self.max_waiting:  # forget clients that are long gone
+            keep = set(self._waiting) | set(self._running)
+            self._served = {c: n for c, n in self._served.items() if c in keep}
         if granted:
             self._cond.notify_all()
 

@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         1, ge=1, description="SPARQL queries one client (remote address) may have running at once."
     )
     client_queue: int = Field(
-        8, ge=1, description="SPARQL queries one client may have waiting for a worker (429 beyond)."
+        16, ge=1, description="SPARQL queries one client may have waiting for a worker (429 beyond)."
     )
     query_queue: int = Field(64, ge=1, description="SPARQL queries waiting for a worker in all (503 beyond).")
     worker_memory_mb: int = Field(
