@@ -13,6 +13,7 @@ validated; any failure keeps the previous snapshot serving and says why.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -80,7 +81,7 @@ class OxigraphStore:
     def __init__(
         self, graph: Graph | None = None, files: Sequence[Path] = (), location: Path | None = None
     ) -> None:
-        self.location = location or Path(tempfile.mkdtemp(prefix="mkbgraph-store-"))
+        self.location = location or new_store_dir()
         if files:
             build_disk_store(files, self.location)
         elif graph is not None:
@@ -126,6 +127,21 @@ class OxigraphStore:
         for t in result:
             graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))  # type: ignore[arg-type]
         return graph
+
+
+STORE_DIR_PREFIX = "mkbgraph-store-"
+
+
+def new_store_dir() -> Path:
+    """A fresh directory for a query store, named after this process; directories left by
+    processes that are gone (a ``kill -9`` runs no clean-up) are removed on the way."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob(f"{STORE_DIR_PREFIX}*-*"):
+        owner = old.name[len(STORE_DIR_PREFIX) :].split("-", 1)[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(old, ignore_errors=True)
+            logger.info("removed the query store %s of a process that is gone", old)
+    return Path(tempfile.mkdtemp(prefix=f"{STORE_DIR_PREFIX}{os.getpid()}-"))
 
 
 #: File suffix -> Oxigraph parser, for the query store.
