@@ -513,10 +513,10 @@ class QueryEngine:
     ) -> Serialized:
         """`serialize` for async routes: a cache hit on the loop (a lookup), the rest in a thread
         of the engine's own limiter, after the client was admitted (refusals cost nothing)."""
+        self._limits(timeout, max_rows)  # bad limits answer 400 even when the answer is cached
         hit = self.peek(query, fmt, graph_fmt=graph_fmt, timeout=timeout, max_rows=max_rows, base=base)
         if hit is not None:
             return hit
-        self._limits(timeout, max_rows)  # bad limits answer before queueing
         ticket = self.scheduler.admit(client)
         try:
             call = partial(
