@@ -102,6 +102,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         started = time.perf_counter()
         if not await anyio.to_thread.run_sync(engine.wait_ready, 120.0):
             logger.error("query workers did not all start within 120 s")
+        await anyio.to_thread.run_sync(app.state.network_warm)
+        logger.info("network figures computed in %.1f s", time.perf_counter() - started)
         for path in WARM_UP_PATHS:
             status = await _asgi_get(app, path)
             logger.info("warm-up %s: %s", path, status)

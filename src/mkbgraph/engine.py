@@ -47,6 +47,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -56,7 +57,7 @@ from rdflib.term import Node
 from .namespaces import PREFIXES, bind_prefixes
 from .settings import Settings
 from .sparql_guard import QueryRefused, QueryRejected, screen
-from .store import LiveGraph, SelectResult, Snapshot
+from .store import LiveGraph, OxigraphStore, SelectResult, Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -437,6 +438,7 @@ class QueryEngine:
         self._starting = 0
         self._closed = False
         self._started = False
+        self._own_store: OxigraphStore | None = None
         self._data: tuple[str, str] = self._location(live.current)
         self._spawner = _Spawner(self._on_started, self._on_failed)
         live.listeners.append(self._on_reload)
@@ -721,11 +723,13 @@ class QueryEngine:
 
     # -- data -------------------------------------------------------------------------------
 
-    @staticmethod
-    def _location(snapshot: Snapshot) -> tuple[str, str]:
+    def _location(self, snapshot: Snapshot) -> tuple[str, str]:
+        """(version, store directory) the workers open. With another backend in the app (rdflib),
+        the workers still get an Oxigraph store, built here from the same files."""
         location = getattr(snapshot.store, "location", None)
         if location is None:
-            raise TypeError("the query engine needs the Oxigraph store (MKBGRAPH_BACKEND=oxigraph)")
+            self._own_store = OxigraphStore(files=[Path(f) for f in snapshot.files])
+            location = self._own_store.location
         return snapshot.version, str(location)
 
     def _on_reload(self, snapshot: Snapshot) -> None:

@@ -9,7 +9,6 @@ only where a name was unknown or ambiguous).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -244,15 +243,13 @@ def warm(snapshot: Snapshot, options: MetricOptions) -> None:
 
 
 def register(app: FastAPI) -> None:
-    """Mount the routes, clear the cache on reload, and warm it in the background."""
+    """Mount the routes and clear the cache on reload. The figures are computed by `serve`
+    before it accepts connections (`app.state.network_warm`, called in the app's lifespan):
+    at 100x the data that is minutes of GIL-holding networkx, which must not run in a thread
+    of a server that is answering."""
     options = MetricOptions.from_settings(app.state.settings)
     app.state.network_options = options
     live = app.state.live
     attach(live)
-
-    def warm_in_background(snapshot: Snapshot) -> None:
-        threading.Thread(target=warm, args=(snapshot, options), name="network-warm", daemon=True).start()
-
-    live.listeners.append(warm_in_background)
-    warm_in_background(live.current)
+    app.state.network_warm = lambda: warm(live.current, options)
     app.include_router(router)

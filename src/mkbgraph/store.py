@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -36,6 +37,9 @@ from .settings import Settings
 Row = tuple[Node | None, ...]
 
 logger = logging.getLogger(__name__)
+
+#: Never let rdflib fetch a graph named in a dataset clause (files or URLs).
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,10 @@ def _write_graph(graph: Graph, location: Path) -> None:
 
 
 class RdflibStore:
-    """rdflib's own SPARQL engine over the in-memory graph: slow, but with no extra engine."""
+    """rdflib's own SPARQL engine over the in-memory graph: slow, but with no extra engine.
+
+    Only the app's own canned texts reach it (public queries run in the sandboxed Oxigraph
+    workers); graphs named in ``FROM`` are never fetched (``SPARQL_LOAD_GRAPHS`` off)."""
 
     name = "rdflib"
 
