@@ -12,7 +12,7 @@ import html
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
 import anyio
@@ -105,7 +105,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(app.state.network_warm)
         logger.info("network figures computed in %.1f s", time.perf_counter() - started)
         for path in WARM_UP_PATHS:
-            status = await _asgi_get(app, path)
+            try:
+                status = await _asgi_get(app, path)
+            except Exception:  # a broken page must not keep the endpoint from serving
+                logger.exception("warm-up of %s failed", path)
+                continue
             logger.info("warm-up %s: %s", path, status)
         logger.info("ready in %.1f s", time.perf_counter() - started)
     yield
@@ -118,7 +122,7 @@ async def _asgi_get(app: FastAPI, path: str) -> int:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         nonlocal status
         if message["type"] == "http.response.start":
             status = int(message["status"])

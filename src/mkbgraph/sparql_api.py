@@ -19,6 +19,7 @@ query API (``/api/queries``), all read-only.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
@@ -41,6 +42,7 @@ from .sparql_guard import QueryRejected, refuse_update
 from .store import Snapshot
 
 router = APIRouter()
+logger = logging.getLogger(__name__)
 
 #: Accepted media type -> results format, for SELECT and ASK.
 RESULT_MEDIA: dict[str, str] = {
@@ -166,7 +168,9 @@ class UnknownQuery(QueryRejected):
 
 
 def error_response(exc: QueryRejected, cors: bool = False) -> JSONResponse:
-    """The API's one error shape, with the exception's status code."""
+    """The API's one error shape, with the exception's status code; every refusal is logged."""
+    level = logging.WARNING if exc.status >= 500 or exc.status in (403, 429) else logging.INFO
+    logger.log(level, "%s %s: %s", exc.status, exc.code, exc.message)
     headers = dict(CORS_HEADERS) if cors else None
     return JSONResponse(exc.as_dict(), status_code=exc.status, headers=headers)
 

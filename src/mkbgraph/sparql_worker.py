@@ -211,6 +211,7 @@ def execute(
     result = store.query(request["text"], base_iri=request.get("base") or None)
     rows_mode = request.get("mode") == "rows"
     max_rows = int(request["max_rows"])
+    header: dict[str, Any]
     if isinstance(result, ox.QueryBoolean):
         value = bool(result)
         header = {"status": "ok", "form": "ASK", "truncated": False, "count": 1}
@@ -226,12 +227,17 @@ def execute(
             return header, body.encode()
         return header, SELECT_WRITERS[_format(request, "results", "SELECT")](columns, rows)
     triples, truncated = _take(result, max_rows)
-    header = {"status": "ok", "form": "CONSTRUCT", "truncated": truncated, "count": len(triples)}
+    header: dict[str, Any] = {
+        "status": "ok",
+        "form": "CONSTRUCT",
+        "truncated": truncated,
+        "count": len(triples),
+    }
     if rows_mode:
         encoded = [[encode_term(t.subject), encode_term(t.predicate), encode_term(t.object)] for t in triples]
         return header, json.dumps(encoded, ensure_ascii=False).encode()
     writer = GRAPH_WRITERS[_format(request, "graph", "CONSTRUCT")]
-    return header, ox.serialize(triples, format=writer, prefixes=prefixes)
+    return header, ox.serialize(triples, format=writer, prefixes=prefixes) or b""
 
 
 def _format(request: dict[str, Any], kind: str, form: str) -> str:

@@ -27,10 +27,12 @@ from typing import Protocol
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
-from .load import LoadedGraph, LoadError, ValidationReport, load_graph
+from .graph_view import graph_view
+from .graph_view import to_rdflib as _to_rdflib
+from .load import LoadedGraph, LoadError, ValidationReport, content_digest, load_graph, rdf_files
 from .namespaces import bind_prefixes
 from .settings import Settings
 
@@ -106,15 +108,12 @@ class OxigraphStore:
         result = self._store.query(query)
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
-        columns = [v.value for v in result.variables]
-        rows: list[Row] = []
-        truncated = False
-        for solution in result:
-            if max_rows is not None and len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append(tuple(_to_rdflib(solution[c]) for c in columns))
-        return SelectResult(columns, rows, truncated)
+        try:
+            return _select_rows(result, max_rows)
+        finally:
+            # pyoxigraph results are bound to the thread that made them: never let a traceback
+            # carry one to another thread (dropping it there aborts the process)
+            del result
 
     def ask(self, query: str) -> bool:
         result = self._store.query(query)
@@ -146,6 +145,18 @@ def new_store_dir() -> Path:
             shutil.rmtree(old, ignore_errors=True)
             logger.info("removed the query store %s of a process that is gone", old)
     return Path(tempfile.mkdtemp(prefix=f"{STORE_DIR_PREFIX}{os.getpid()}-"))
+
+
+def _select_rows(result: ox.QuerySolutions, max_rows: int | None) -> SelectResult:
+    columns = [v.value for v in result.variables]
+    rows: list[Row] = []
+    truncated = False
+    for solution in result:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(tuple(_to_rdflib(solution[c]) for c in columns))
+    return SelectResult(columns, rows, truncated)
 
 
 #: File suffix -> Oxigraph parser, for the query store.
@@ -241,21 +252,6 @@ BACKENDS: dict[str, Callable[..., Store]] = {
 }
 
 
-def _to_rdflib(term: object) -> Node | None:
-    """Convert a pyoxigraph term to the equivalent rdflib term."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """One loaded, validated state of the graph: what every request reads."""
@@ -281,25 +277,36 @@ def build_snapshot(settings: Settings) -> Snapshot:
     the graph violates the shapes.
     """
     started = time.perf_counter()
-    loaded: LoadedGraph = load_graph(
-        settings.ontology_dir,
-        settings.data_dir,
-        settings.shapes_dir,
-        check=settings.validate_on_load,
-        cache_dir=settings.cache_dir,
-    )
-    if loaded.report is not None and not loaded.report.conforms:
-        raise InvalidGraphError(loaded.report)
-    store = BACKENDS[settings.backend](loaded.graph, files=loaded.files)
-    return Snapshot(
-        graph=loaded.graph,
+    files = rdf_files(settings.ontology_dir, settings.data_dir)
+    report: ValidationReport | None = None
+    parsed: Graph | None = None
+    if settings.validate_on_load or settings.backend != "oxigraph":
+        loaded: LoadedGraph = load_graph(
+            settings.ontology_dir,
+            settings.data_dir,
+            settings.shapes_dir,
+            check=settings.validate_on_load,
+            cache_dir=settings.cache_dir,
+        )
+        report, parsed = loaded.report, loaded.graph
+        if report is not None and not report.conforms:
+            raise InvalidGraphError(report)
+    store = BACKENDS[settings.backend](parsed, files=files)
+    native = getattr(store, "native", None)
+    # The served graph is a view over the query store: no second, in-memory copy of the triples.
+    graph = graph_view(native, len(store)) if isinstance(native, ox.Store) else parsed
+    assert graph is not None
+    snapshot = Snapshot(
+        graph=graph,
         store=store,
-        report=loaded.report,
-        fingerprint=loaded.fingerprint,
+        report=report,
+        fingerprint=content_digest(files),
         loaded_at=datetime.now(UTC),
         load_seconds=time.perf_counter() - started,
-        files=tuple(str(p) for p in loaded.files),
+        files=tuple(str(p) for p in files),
     )
+    logger.info("loaded %d triples from %d files in %.1f s", len(store), len(files), snapshot.load_seconds)
+    return snapshot
 
 
 class InvalidGraphError(Exception):

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from rdflib import Graph, URIRef
 
 from ..engine import get_engine
-from ..load import ValidationReport, load_shapes, validate
+from ..load import ValidationReport, load_shapes, parse_files, validate
 from ..namespaces import ID, MKB, PREFIXES, bind_prefixes
 from ..settings import Settings
 from ..sparql_guard import QueryRejected
@@ -344,7 +344,9 @@ def _report(request: Request) -> ValidationReport:
     settings: Settings = request.app.state.settings
 
     def run() -> ValidationReport:
-        return validate(snapshot.graph, load_shapes(settings.shapes_dir))
+        # pySHACL needs an in-memory graph: parse the snapshot's files (the served graph is a view)
+        data = parse_files([Path(f) for f in snapshot.files]).graph
+        return validate(data, load_shapes(settings.shapes_dir))
 
     return _cache(request).get(snapshot, "report", run)
 
@@ -471,12 +473,13 @@ def _run_canned(request: Request, text: str, form: str) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     engine = get_engine(request.app)
     labels = _labels(request)
+    client = request.client.host if request.client else "unknown"
     if form == "ASK":
-        return {"ask": engine.ask(text)}
+        return {"ask": engine.ask(text, client=client)}
     if form != "SELECT":
-        graph = engine.construct(text, max_rows=settings.max_rows)
+        graph = engine.construct(text, max_rows=settings.max_rows, client=client)
         return {"turtle": graph.serialize(format="turtle")}
-    answer = engine.select(text, max_rows=settings.max_rows)
+    answer = engine.select(text, max_rows=settings.max_rows, client=client)
     rows = []
     for row in answer.rows:
         cells = []
