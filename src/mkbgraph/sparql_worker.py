@@ -227,7 +227,7 @@ def execute(
             return header, body.encode()
         return header, SELECT_WRITERS[_format(request, "results", "SELECT")](columns, rows)
     triples, truncated = _take(result, max_rows)
-    header: dict[str, Any] = {
+    header = {
         "status": "ok",
         "form": "CONSTRUCT",
         "truncated": truncated,
