@@ -7,6 +7,7 @@ a marker body: a test fails if the listener sees anything or the marker reaches 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -28,7 +30,7 @@ from mkbgraph import engine as engine_module
 from mkbgraph.app import create_app
 from mkbgraph.engine import FairScheduler, QueryEngine, TooManyRequests
 from mkbgraph.settings import Settings
-from mkbgraph.sparql_guard import QueryRefused, ScreenedQuery
+from mkbgraph.sparql_guard import QueryRefused
 from mkbgraph.sparql_worker import write_xml
 from mkbgraph.store import LiveGraph
 from tests.conftest_sparql import SMALL_TURTLE, Server, descendants, free_port, start_server, stop_server
@@ -152,21 +154,24 @@ def test_a_query_that_slips_past_the_screen_still_reaches_nothing(
     mini_settings: Settings, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Take the screen away entirely: the worker's wall alone stops every disguise."""
-    monkeypatch.setattr(engine_module, "screen", lambda text: ScreenedQuery(text, "SELECT"))
+    monkeypatch.setenv("MKBGRAPH_TEST_NO_SCREEN", "1")  # inherited by the workers started below
     engine = QueryEngine(LiveGraph(mini_settings), mini_settings)
     try:
         assert engine.wait_ready(60)
         before = recorder.connections
+        refused = 0
         for text in disguises(recorder.port):
             try:
                 answer = engine.serialize(text, "json", graph_fmt="turtle")
             except QueryRefused as exc:
-                assert "outbound" in exc.message
+                assert "outbound" in exc.message and exc.code == "refused"
+                refused += 1
             except engine_module.QueryRejected as exc:  # a syntax or evaluation error is fine too
                 assert MARKER.decode() not in exc.message
             else:
                 assert MARKER not in answer.body  # FROM: answered over no graph, nothing fetched
         assert recorder.connections == before
+        assert refused >= 3  # the wall, not the screen (which is off), refused them
     finally:
         engine.close()
 
@@ -212,7 +217,8 @@ def test_worker_answers_refused_for_service_when_asked_directly(
         assert engine.wait_ready(60)
         before = recorder.connections
         with pytest.raises(QueryRefused):
-            engine._dispatch(
+            run_async(
+                engine._dispatch,
                 {
                     "text": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{recorder.port}/> {{ ?s ?p ?o }} }}",
                     "base": "",
@@ -227,6 +233,11 @@ def test_worker_answers_refused_for_service_when_asked_directly(
         assert recorder.connections == before
     finally:
         engine.close()
+
+
+def run_async(function: Any, *args: Any) -> Any:
+    """Run an engine coroutine to completion on a fresh loop (the workers' sockets fit any loop)."""
+    return asyncio.run(function(*args))
 
 
 def test_workers_die_with_the_server(tmp_path: Path) -> None:
@@ -294,7 +305,7 @@ def test_fair_scheduler_takes_clients_in_turn_and_bounds_each() -> None:
     scheduler.release(polite)
     assert greedy[0].granted
     with pytest.raises(engine_module.EngineBusy):
-        scheduler.wait(greedy[1], 0.01)  # gives its place up after the wait
+        asyncio.run(scheduler.wait(greedy[1], 0.01))  # gives its place up after the wait
     assert scheduler.stats()["queued"] == 0
 
 

@@ -30,6 +30,7 @@ Public API, stable for the web pages:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -37,6 +38,7 @@ import os
 import queue
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -45,7 +47,6 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ from rdflib.term import Node
 
 from .namespaces import PREFIXES, bind_prefixes
 from .settings import Settings
-from .sparql_guard import QueryRefused, QueryRejected, screen
+from .sparql_guard import QueryRefused, QueryRejected, QuerySyntaxError, QueryTooLong
 from .store import LiveGraph, OxigraphStore, SelectResult, Snapshot
 
 logger = logging.getLogger(__name__)
@@ -136,11 +137,18 @@ class Serialized:
 
 @dataclass(eq=False)
 class Ticket:
-    """One request's place in the queue."""
+    """One request's place in the queue; ``waiter`` is resolved on the waiting loop when granted."""
 
     client: str
     granted: bool = False
     done: bool = False
+    waiter: asyncio.Future[None] | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 @dataclass
@@ -148,13 +156,14 @@ class FairScheduler:
     """Hands ``slots`` run permits to waiting clients in turn (the least recently served client
     first), at most ``per_client`` each.
 
-    Bounded everywhere: ``max_waiting`` requests in all, ``client_queue`` per client waiting."""
+    Bounded everywhere: ``max_waiting`` requests in all, ``client_queue`` per client waiting.
+    Thread-safe (a lock), and a grant wakes exactly the request it is for, on its own loop."""
 
     slots: int
     per_client: int
     max_waiting: int
     client_queue: int
-    _cond: threading.Condition = field(default_factory=threading.Condition)
+    _cond: threading.Lock = field(default_factory=threading.Lock)
     _running: dict[str, int] = field(default_factory=dict)
     _waiting: OrderedDict[str, deque[Ticket]] = field(default_factory=OrderedDict)
     _served: dict[str, int] = field(default_factory=dict)
@@ -178,16 +187,22 @@ class FairScheduler:
             self._grant()
             return ticket
 
-    def wait(self, ticket: Ticket, timeout: float) -> None:
-        """Block until the ticket may run; `EngineBusy` (and the place given up) after ``timeout``."""
-        deadline = time.monotonic() + timeout
+    async def wait(self, ticket: Ticket, timeout: float) -> None:
+        """Until the ticket may run; `EngineBusy` (and the place given up) after ``timeout``."""
+        loop = asyncio.get_running_loop()
         with self._cond:
-            while not ticket.granted:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    self._withdraw(ticket)
-                    raise EngineBusy(f"no query worker became free within {timeout:g} s; try again")
-                self._cond.wait(remaining)
+            if ticket.granted:
+                return
+            ticket.loop, ticket.waiter = loop, loop.create_future()
+        try:
+            async with asyncio.timeout(timeout):
+                await ticket.waiter
+        except TimeoutError:
+            with self._cond:
+                if ticket.granted:
+                    return
+                self._withdraw(ticket)
+            raise EngineBusy(f"no query worker became free within {timeout:g} s; try again") from None
 
     def release(self, ticket: Ticket) -> None:
         """Give the permit back (once) and hand it to the next client in turn."""
@@ -222,7 +237,6 @@ class FairScheduler:
 
     def _grant(self) -> None:
         """Give free slots to waiting clients under their limit, least recently served first."""
-        granted = False
         while self.slots > 0:
             eligible = [c for c in self._waiting if self._running.get(c, 0) < self.per_client]
             if not eligible:
@@ -233,51 +247,104 @@ class FairScheduler:
             if not mine:
                 del self._waiting[client]
             ticket.granted = True
+            if ticket.waiter is not None and ticket.loop is not None:
+                ticket.loop.call_soon_threadsafe(_wake, ticket.waiter)
             self.slots -= 1
             self._queued -= 1
             self._running[client] = self._running.get(client, 0) + 1
             self._grants += 1
             self._served[client] = self._grants
-            granted = True
         if len(self._served) > 4 * self.max_waiting:  # forget clients that are long gone
             keep = set(self._waiting) | set(self._running)
             self._served = {c: n for c, n in self._served.items() if c in keep}
-        if granted:
-            self._cond.notify_all()
 
 
 # --- workers ------------------------------------------------------------------------------------
 
 
 class _Worker:
-    """One worker process and our end of its socket pair."""
+    """One worker process and our end of its socket pair (non-blocking, read on an event loop).
 
-    def __init__(self, process: subprocess.Popen[bytes], conn: Connection, version: str) -> None:
+    Messages are framed as `multiprocessing.connection` frames them (the worker uses that
+    class): a 4-byte big-endian signed length, or -1 and an 8-byte length for huge ones."""
+
+    def __init__(self, process: subprocess.Popen[bytes], sock: socket.socket, version: str) -> None:
         self.process = process
-        self.conn = conn
+        self.sock = sock
         self.version = version
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def kill(self) -> int | None:
-        """Stop the process for good; returns its exit status (negative: the signal)."""
+    async def exchange(self, request: bytes) -> tuple[dict[str, Any], bytes]:
+        """Send one request; the reply header and the body (one frame: header size, header, body)."""
+        loop = asyncio.get_running_loop()
+        await loop.sock_sendall(self.sock, struct.pack("!i", len(request)) + request)
+        frame = await self._frame(loop)
+        (size,) = struct.unpack_from("!I", frame)
+        return json.loads(bytes(frame[4 : 4 + size])), bytes(frame[4 + size :])
+
+    async def _frame(self, loop: asyncio.AbstractEventLoop) -> memoryview:
+        """One frame, read in as few calls as the answer's size allows (most fit the first)."""
+        data = bytearray()
+        while len(data) < 4:
+            chunk = await loop.sock_recv(self.sock, 262_144)
+            if not chunk:
+                raise EOFError("the worker closed its end")
+            data += chunk
+        (size,) = struct.unpack_from("!i", data)
+        start = 4
+        if size == -1:
+            while len(data) < 12:
+                chunk = await loop.sock_recv(self.sock, 262_144)
+                if not chunk:
+                    raise EOFError("the worker closed its end")
+                data += chunk
+            (size,) = struct.unpack_from("!Q", data, 4)
+            start = 12
+        end = start + size
+        if len(data) < end:
+            have = len(data)
+            data.extend(bytes(end - have))
+            view = memoryview(data)
+            while have < end:
+                count = await loop.sock_recv_into(self.sock, view[have:end])
+                if count == 0:
+                    raise EOFError("the worker closed its end")
+                have += count
+        return memoryview(data)[start:end]
+
+    def signal_kill(self) -> None:
+        """SIGKILL now, close our end; the process is reaped elsewhere."""
         with contextlib.suppress(OSError):
             self.process.kill()
-        try:
-            code = self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            code = None
         with contextlib.suppress(OSError):
-            self.conn.close()
-        return code
+            self.sock.close()
+
+    def kill(self) -> int | None:
+        """Stop the process for good and wait for it; its exit status (negative: the signal)."""
+        self.signal_kill()
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+
+
+async def _exit_status(worker: _Worker) -> int | None:
+    """The exit status of a worker whose socket closed (it is dying or dead), within a second."""
+    for _ in range(100):
+        code = worker.process.poll()
+        if code is not None:
+            return code
+        await asyncio.sleep(0.01)
+    return None
 
 
 def _start_worker(location: str, version: str, memory_mb: int) -> _Worker:
     """Start one worker and wait for it to say ready (runs on the spawner thread only)."""
     ours, theirs = socket.socketpair()
-    with ours, theirs:
+    with theirs:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -293,16 +360,20 @@ def _start_worker(location: str, version: str, memory_mb: int) -> _Worker:
             stdin=subprocess.DEVNULL,
             close_fds=True,
         )
-        conn = Connection(os.dup(ours.fileno()))
-    worker = _Worker(process, conn, version)
-    if not conn.poll(_SPAWN_GRACE):
-        worker.kill()
-        raise OSError(f"query worker {process.pid} did not start within {_SPAWN_GRACE:g} s")
-    hello = json.loads(conn.recv_bytes())
-    if hello.get("status") != "ready":
-        worker.kill()
-        raise OSError(f"query worker {process.pid} failed to start: {hello.get('message')}")
-    return worker
+    hello_conn = Connection(os.dup(ours.fileno()))
+    try:
+        if not hello_conn.poll(_SPAWN_GRACE):
+            raise OSError(f"query worker {process.pid} did not start within {_SPAWN_GRACE:g} s")
+        hello = json.loads(hello_conn.recv_bytes())
+        if hello.get("status") != "ready":
+            raise OSError(f"query worker {process.pid} failed to start: {hello.get('message')}")
+    except (OSError, EOFError, ValueError):
+        _Worker(process, ours, version).kill()
+        raise
+    finally:
+        hello_conn.close()
+    ours.setblocking(False)
+    return _Worker(process, ours, version)
 
 
 class _Spawner:
@@ -312,7 +383,7 @@ class _Spawner:
     created it ends, so workers must be created by a thread that lives as long as the server."""
 
     def __init__(self, started: Callable[[_Worker], None], failed: Callable[[Exception], None]) -> None:
-        self._jobs: queue.Queue[tuple[str, str, int] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[str, str, int] | _Worker | None] = queue.Queue()
         self._started = started
         self._failed = failed
         self._thread = threading.Thread(target=self._run, name="mkbgraph-worker-spawner", daemon=True)
@@ -320,6 +391,10 @@ class _Spawner:
 
     def request(self, location: str, version: str, memory_mb: int) -> None:
         self._jobs.put((location, version, memory_mb))
+
+    def reap(self, worker: _Worker) -> None:
+        """Wait for a killed worker's exit here, off every event loop."""
+        self._jobs.put(worker)
 
     def stop(self) -> None:
         self._jobs.put(None)
@@ -329,6 +404,9 @@ class _Spawner:
             job = self._jobs.get()
             if job is None:
                 return
+            if isinstance(job, _Worker):
+                job.kill()
+                continue
             try:
                 worker = _start_worker(*job)
             except Exception as exc:  # reported, retried by the engine
@@ -431,8 +509,8 @@ class QueryEngine:
             max_waiting=s.query_queue,
             client_queue=s.client_queue,
         )
-        self.limiter = anyio.CapacityLimiter(s.query_workers + s.query_queue)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: deque[_Worker] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._starting = 0
@@ -461,9 +539,21 @@ class QueryEngine:
         self, query: str, *, timeout: float | None = None, max_rows: int | None = None, client: str = "app"
     ) -> SelectResult:
         """Run a SELECT; rows as rdflib terms, capped at ``max_rows`` (``truncated`` says so)."""
-        reply = self._run(query, "rows", "json", None, timeout, max_rows, client, "", ("SELECT",))
-        columns, rows = json.loads(reply.body)
-        return SelectResult(columns, [tuple(_decode(t) for t in row) for row in rows], reply.truncated)
+        return _select_result(
+            self._run(query, "rows", "json", None, timeout, max_rows, client, "", ("SELECT",))
+        )
+
+    async def select_async(
+        self, query: str, *, timeout: float | None = None, max_rows: int | None = None, client: str = "app"
+    ) -> SelectResult:
+        """`select` for async routes: the wait on the caller's loop, the decoding in a thread."""
+        reply = await self._run_async(query, "rows", "json", None, timeout, max_rows, client, "", ("SELECT",))
+        return await anyio.to_thread.run_sync(_select_result, reply)
+
+    async def ask_async(self, query: str, *, timeout: float | None = None, client: str = "app") -> bool:
+        """`ask` for async routes."""
+        reply = await self._run_async(query, "rows", "json", None, timeout, None, client, "", ("ASK",))
+        return bool(json.loads(reply.body))
 
     def ask(self, query: str, *, timeout: float | None = None, client: str = "app") -> bool:
         """Run an ASK."""
@@ -474,9 +564,7 @@ class QueryEngine:
         self, query: str, *, timeout: float | None = None, max_rows: int | None = None, client: str = "app"
     ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE; the triples (at most ``max_rows``) as an rdflib graph."""
-        reply = self._run(
-            query, "rows", None, "turtle", timeout, max_rows, client, "", ("CONSTRUCT", "DESCRIBE")
-        )
+        reply = self._run(query, "rows", None, "turtle", timeout, max_rows, client, "", ("CONSTRUCT",))
         graph = Graph()
         bind_prefixes(graph)
         for s, p, o in json.loads(reply.body):
@@ -496,9 +584,7 @@ class QueryEngine:
     ) -> Serialized:
         """Run any query form and serialize it. ``fmt`` is a `RESULT_FORMATS` name (then
         ``graph_fmt`` is the `GRAPH_FORMATS` name for a CONSTRUCT/DESCRIBE) or a graph format."""
-        results, graph = (fmt, graph_fmt) if fmt in RESULT_FORMATS else (None, fmt)
-        if graph is not None and graph not in GRAPH_FORMATS:
-            raise QueryRejected(f"unknown format {fmt!r}")
+        results, graph = _formats(fmt, graph_fmt)
         reply = self._run(query, "body", results, graph, timeout, max_rows, client, base, ())
         return _serialized(reply, results, graph)
 
@@ -513,20 +599,12 @@ class QueryEngine:
         base: str = "",
         client: str = "app",
     ) -> Serialized:
-        """`serialize` for async routes: a cache hit on the loop (a lookup), the rest in a thread
-        of the engine's own limiter, after the client was admitted (refusals cost nothing)."""
-        self._limits(timeout, max_rows)  # bad limits answer 400 even when the answer is cached
-        hit = self.peek(query, fmt, graph_fmt=graph_fmt, timeout=timeout, max_rows=max_rows, base=base)
-        if hit is not None:
-            return hit
-        ticket = self.scheduler.admit(client)
-        try:
-            call = partial(
-                self._serialize_admitted, query, fmt, graph_fmt, timeout, max_rows, base, client, ticket
-            )
-            return await anyio.to_thread.run_sync(call, limiter=self.limiter)
-        finally:
-            self.scheduler.release(ticket)
+        """`serialize` for async routes, on the caller's event loop: the server only checks
+        limits, looks up the cache, and copies bytes to and from a worker (no thread hop; the
+        screen, the parse and the serialisation all happen in the sandboxed worker)."""
+        results, graph = _formats(fmt, graph_fmt)
+        reply = await self._run_async(query, "body", results, graph, timeout, max_rows, client, base, ())
+        return _serialized(reply, results, graph)
 
     def peek(
         self,
@@ -539,7 +617,7 @@ class QueryEngine:
         base: str = "",
     ) -> Serialized | None:
         """A cached serialized answer, without blocking: the event loop serves hits directly."""
-        results, graph = (fmt, graph_fmt) if fmt in RESULT_FORMATS else (None, fmt)
+        results, graph = _formats(fmt, graph_fmt)
         rows = self.settings.max_rows if max_rows is None else min(max_rows, self.settings.max_rows)
         reply = self.cache.get((self._data[0], query, base, "body", results, graph, rows))
         return None if reply is None else _serialized(reply, results, graph)
@@ -554,9 +632,11 @@ class QueryEngine:
             self._spawn()
 
     def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker and the engine's own event loop."""
         self._closed = True
         _shutdown(self._workers, self._spawner)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for tests and monitoring)."""
@@ -569,7 +649,7 @@ class QueryEngine:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
-                if self._starting == 0 and self._idle.qsize() >= self.settings.query_workers:
+                if self._starting == 0 and len(self._idle) >= self.settings.query_workers:
                     return True
             time.sleep(0.02)
         return False
@@ -595,22 +675,18 @@ class QueryEngine:
             raise QueryRejected("max_rows must not be negative")
         return limit, rows
 
-    def _serialize_admitted(
-        self,
-        query: str,
-        fmt: str,
-        graph_fmt: str | None,
-        timeout: float | None,
-        max_rows: int | None,
-        base: str,
-        client: str,
-        ticket: Ticket,
-    ) -> Serialized:
-        results, graph = (fmt, graph_fmt) if fmt in RESULT_FORMATS else (None, fmt)
-        reply = self._run(query, "body", results, graph, timeout, max_rows, client, base, (), ticket)
-        return _serialized(reply, results, graph)
+    def _run(self, *args: Any) -> _Reply:
+        """`_run_async` for synchronous callers (pages in threads, the CLI, tests): a cache hit
+        here, else the coroutine on the engine's own event loop thread."""
+        query, mode, results, graph, timeout, max_rows, _, base, _ = args
+        _, rows = self._limits(timeout, max_rows)
+        cached = self.cache.get((self._data[0], query, base, mode, results, graph, rows))
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        future = asyncio.run_coroutine_threadsafe(self._run_async(*args), self._own_loop())
+        return future.result()
 
-    def _run(
+    async def _run_async(
         self,
         query: str,
         mode: str,
@@ -621,7 +697,6 @@ class QueryEngine:
         client: str,
         base: str,
         expect: tuple[str, ...],
-        ticket: Ticket | None = None,
     ) -> _Reply:
         limit, rows = self._limits(timeout, max_rows)
         version = self._data[0]
@@ -629,73 +704,92 @@ class QueryEngine:
         cached = self.cache.get(key)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        checked = screen(query)
-        if expect and checked.form not in expect:
-            raise QueryRejected(f"expected a {' or '.join(expect)} query, got {checked.form}")
-        own = ticket is None
-        ticket = ticket or self.scheduler.admit(client)
+        request = {"text": query, "base": base, "mode": mode, "results": results, "graph": graph}
+        ticket = self.scheduler.admit(client)
         try:
-            self.scheduler.wait(ticket, self.settings.query_timeout)
-            request = {"text": query, "base": base, "mode": mode, "results": results, "graph": graph}
-            reply = self._dispatch({**request, "max_rows": rows}, limit, client)
+            await self.scheduler.wait(ticket, self.settings.query_timeout)
+            reply = await self._dispatch({**request, "max_rows": rows}, limit, client)
         finally:
-            if own:
-                self.scheduler.release(ticket)
+            self.scheduler.release(ticket)
+        if expect and reply.form not in expect:
+            raise QueryRejected(f"expected a {' or '.join(expect)} query, got {reply.form}")
         if self._data[0] == version:
             self.cache.put(key, reply, len(reply.body) + 300)
         return reply
 
-    def _dispatch(self, request: dict[str, Any], limit: float, client: str) -> _Reply:
-        worker = self._acquire()
+    async def _dispatch(self, request: dict[str, Any], limit: float, client: str) -> _Reply:
+        """Send one request to an idle worker and wait for its answer, at most ``limit`` seconds.
+
+        The worker goes back to the pool only after a whole answer; on any other way out (time
+        limit, death, cancellation, a bug) it is replaced, so the pool never shrinks."""
+        worker = await self._acquire()
         started = time.monotonic()
+        answered = False
         try:
-            worker.conn.send_bytes(json.dumps(request).encode())
-            if not worker.conn.poll(limit):
-                logger.warning("query of %s ran past %g s: killing worker %d", client, limit, worker.pid)
-                self._replace(worker, "timeout")
-                raise QueryTimeout(
-                    f"the query ran longer than the {limit:g} s limit and was stopped; "
-                    "narrow it down (add LIMIT, filters or fewer unbound patterns)"
-                )
-            header = json.loads(worker.conn.recv_bytes())
-            body = worker.conn.recv_bytes() if header.get("status") == "ok" else b""
+            async with asyncio.timeout(limit):
+                header, body = await worker.exchange(json.dumps(request).encode())
+            answered = True
+        except TimeoutError:
+            logger.warning("query of %s ran past %g s: killing worker %d", client, limit, worker.pid)
+            raise QueryTimeout(
+                f"the query ran longer than the {limit:g} s limit and was stopped; "
+                "narrow it down (add LIMIT, filters or fewer unbound patterns)"
+            ) from None
         except (EOFError, OSError) as exc:
-            code = self._replace(worker, "died")
-            if code == -signal.SIGABRT or code == -signal.SIGKILL:
-                logger.warning(
-                    "worker %d died (status %s) on a query of %s: memory cap", worker.pid, code, client
-                )
+            code = await _exit_status(worker)
+            logger.warning("worker %d died (status %s) on a query of %s", worker.pid, code, client)
+            if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
                 raise QueryTooLarge(
-                    f"the query needed more than the {self.settings.worker_memory_mb} MB a worker may "
-                    "use and was stopped; narrow it down (fewer rows to sort or group, add LIMIT)"
+                    f"the query needed more than a worker may use ({self.settings.worker_memory_mb} MB "
+                    "of memory, or the parser's stack) and was stopped; narrow it down (fewer rows "
+                    "to sort or group, add LIMIT, less nesting)"
                 ) from exc
             raise QueryFailed("the query worker stopped unexpectedly; it has been restarted") from exc
-        self._idle.put(worker)
+        finally:
+            if answered:
+                with self._lock:
+                    self._idle.append(worker)
+            else:
+                self._replace(worker, "no whole answer")
         logger.debug("query of %s answered in %.1f ms", client, 1000 * (time.monotonic() - started))
         return _reply(header, body)
 
-    def _acquire(self) -> _Worker:
-        """An idle worker on the current snapshot (a permit guarantees one is, or soon will be, there)."""
+    async def _acquire(self) -> _Worker:
+        """An idle worker on the current snapshot (a permit guarantees one is, or soon will be:
+        a worker being replaced after a kill takes a moment to start)."""
         self.start()
         deadline = time.monotonic() + _SPAWN_GRACE
         while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise EngineBusy("no query worker could be started; try again") from None
+            with self._lock:
+                worker = self._idle.popleft() if self._idle else None
+            if worker is None:
+                if time.monotonic() > deadline:
+                    raise EngineBusy("no query worker could be started; try again")
+                await asyncio.sleep(0.005)
+                continue
             if worker.version == self._data[0]:
                 return worker
             self._replace(worker, "stale snapshot")
 
-    def _replace(self, worker: _Worker, why: str) -> int | None:
-        """Kill a worker and start a new one in its place."""
+    def _replace(self, worker: _Worker, why: str) -> None:
+        """Kill a worker (at once, without waiting) and start a new one in its place; the
+        spawner thread reaps the old process."""
         with self._lock:
             self._workers.discard(worker)
-        code = worker.kill()
-        logger.info("worker %d stopped (%s, status %s)", worker.pid, why, code)
+        worker.signal_kill()
+        self._spawner.reap(worker)
+        logger.info("worker %d stopped (%s)", worker.pid, why)
         if not self._closed:
             self._spawn()
-        return code
+
+    def _own_loop(self) -> asyncio.AbstractEventLoop:
+        """The engine's event loop thread, for synchronous callers (started on first use)."""
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="mkbgraph-engine-loop", daemon=True).start()
+                self._loop = loop
+            return self._loop
 
     def _spawn(self) -> None:
         with self._lock:
@@ -710,8 +804,8 @@ class QueryEngine:
                 worker.kill()
                 return
             self._workers.add(worker)
+            self._idle.append(worker)
         logger.info("worker %d ready", worker.pid)
-        self._idle.put(worker)
 
     def _on_failed(self, exc: Exception) -> None:
         with self._lock:
@@ -744,6 +838,11 @@ def _reply(header: dict[str, Any], body: bytes) -> _Reply:
     if status == "ok":
         return _Reply(str(header["form"]), bool(header["truncated"]), int(header["count"]), body)
     message = str(header.get("message", ""))
+    if status == "rejected":  # the screen, run in the worker: the same exception class here
+        kind = {403: QueryRefused, 413: QueryTooLong}.get(int(header["http"]), QuerySyntaxError)
+        rejected = kind(message, line=header.get("line"), column=header.get("column"))
+        rejected.status, rejected.code, rejected.title = header["http"], header["code"], header["title"]
+        raise rejected
     if status == "syntax":
         raise QueryRejected(f"syntax error: {message}", line=header.get("line"), column=header.get("column"))
     if status == "format":
@@ -756,6 +855,20 @@ def _reply(header: dict[str, Any], body: bytes) -> _Reply:
             "(the query worker has no network access)"
         )
     raise QueryFailed(f"the query could not be evaluated: {message}")
+
+
+def _select_result(reply: _Reply) -> SelectResult:
+    columns, rows = json.loads(reply.body)
+    return SelectResult(columns, [tuple(_decode(t) for t in row) for row in rows], reply.truncated)
+
+
+def _formats(fmt: str, graph_fmt: str | None) -> tuple[str | None, str | None]:
+    """(results format, graph format) from the one or two names a caller gave."""
+    if fmt in RESULT_FORMATS:
+        return fmt, graph_fmt
+    if fmt not in GRAPH_FORMATS:
+        raise QueryRejected(f"unknown format {fmt!r}")
+    return None, fmt
 
 
 def _serialized(reply: _Reply, results: str | None, graph: str | None) -> Serialized:

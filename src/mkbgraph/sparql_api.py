@@ -24,7 +24,6 @@ import threading
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
-from functools import partial
 from typing import Annotated, Any
 
 import anyio
@@ -39,7 +38,7 @@ from .namespaces import MKB, PREFIXES, SD, VOID, bind_prefixes
 from .queries import CannedQuery, Catalogue, ParameterError
 from .settings import Settings
 from .sparql_guard import QueryRejected, refuse_update
-from .store import Snapshot
+from .store import SelectResult, Snapshot
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
@@ -358,21 +357,31 @@ class ResponseCache:
 
 
 class SparqlResponseCacheMiddleware:
-    """Answer a repeated ``GET /sparql`` straight from `ResponseCache` (pure ASGI, no routing)."""
+    """The hot path of ``/sparql``, as pure ASGI before the framework's routing.
+
+    A repeated ``GET`` is answered straight from `ResponseCache`; any other ``GET``/``POST``
+    goes to the same handlers the routes use (`sparql_get`, `sparql_post`), without the
+    framework's routing and parameter validation, which cost more server CPU per query than
+    everything else together (the routes stay for the OpenAPI description and ``OPTIONS``)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
-            state = scope["app"].state
+        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        if scope["method"] == "GET":
             hit = state.sparql_responses.get(_response_key(scope), state.query_engine.version)
             if hit is not None:
                 status, headers, body = hit
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
-        await self.app(scope, receive, send)
+        request = Request(scope, receive)
+        response = await (sparql_get(request) if scope["method"] == "GET" else sparql_post(request))
+        await response(scope, receive, send)
 
 
 def _result_response(answer: Serialized) -> Response:
@@ -394,8 +403,18 @@ def client_of(request: Request) -> str:
 
 
 def endpoint_url(request: Request) -> str:
-    """This endpoint's URL: the base IRI of relative IRIs in a query."""
-    return f"{str(request.base_url).rstrip('/')}/sparql"
+    """This endpoint's URL: the base IRI of relative IRIs in a query (read from the scope, as
+    Starlette's ``base_url`` would give it, without building URL objects on every query)."""
+    scope = request.scope
+    host = ""
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            host = value.decode("latin-1")
+            break
+    if not host:
+        server = scope.get("server") or ("localhost", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/sparql"
 
 
 async def _answer(request: Request, values: dict[str, list[str]]) -> Response:
@@ -825,8 +844,7 @@ async def run_query(
             return response
         if wanted != "json":
             raise QueryRejected(f"format {wanted!r} does not fit a {canned.form} query; use json, csv or tsv")
-        call = partial(_json_answer, engine, canned, bound, params, seconds, rows, client_of(request))
-        body = await anyio.to_thread.run_sync(call, limiter=engine.limiter)
+        body = await _json_answer(engine, canned, bound, params, seconds, rows, client_of(request))
         return JSONResponse(body, headers=CORS_HEADERS)
     except ParameterError as exc:
         return _parameter_error(exc)
@@ -843,7 +861,11 @@ def _max_rows(values: dict[str, list[str]]) -> int | None:
     return int(raw)
 
 
-def _json_answer(
+def _json_rows(result: SelectResult) -> list[dict[str, Any]]:
+    return [{c: _cell(t) for c, t in zip(result.columns, row, strict=True)} for row in result.rows]
+
+
+async def _json_answer(
     engine: QueryEngine,
     canned: CannedQuery,
     bound: str,
@@ -859,9 +881,9 @@ def _json_answer(
         "version": engine.version,
     }
     if canned.form == "ASK":
-        return {**head, "boolean": engine.ask(bound, timeout=timeout, client=client)}
-    result = engine.select(bound, timeout=timeout, max_rows=max_rows, client=client)
-    rows = [{c: _cell(t) for c, t in zip(result.columns, row, strict=True)} for row in result.rows]
+        return {**head, "boolean": await engine.ask_async(bound, timeout=timeout, client=client)}
+    result = await engine.select_async(bound, timeout=timeout, max_rows=max_rows, client=client)
+    rows = await anyio.to_thread.run_sync(_json_rows, result)
     return {
         **head,
         "columns": result.columns,
