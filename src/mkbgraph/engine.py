@@ -341,7 +341,7 @@ async def _exit_status(worker: _Worker) -> int | None:
     return None
 
 
-def _start_worker(location: str, version: str, memory_mb: int) -> _Worker:
+def _start_worker(location: str, version: str, memory_mb: int, copy: bool) -> _Worker:
     """Start one worker and wait for it to say ready (runs on the spawner thread only)."""
     ours, theirs = socket.socketpair()
     with theirs:
@@ -355,6 +355,7 @@ def _start_worker(location: str, version: str, memory_mb: int) -> _Worker:
                 str(os.getpid()),
                 str(memory_mb),
                 json.dumps(PREFIXES),
+                "copy" if copy else "shared",
             ],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
@@ -383,14 +384,14 @@ class _Spawner:
     created it ends, so workers must be created by a thread that lives as long as the server."""
 
     def __init__(self, started: Callable[[_Worker], None], failed: Callable[[Exception], None]) -> None:
-        self._jobs: queue.Queue[tuple[str, str, int] | _Worker | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[str, str, int, bool] | _Worker | None] = queue.Queue()
         self._started = started
         self._failed = failed
         self._thread = threading.Thread(target=self._run, name="mkbgraph-worker-spawner", daemon=True)
         self._thread.start()
 
-    def request(self, location: str, version: str, memory_mb: int) -> None:
-        self._jobs.put((location, version, memory_mb))
+    def request(self, location: str, version: str, memory_mb: int, copy: bool) -> None:
+        self._jobs.put((location, version, memory_mb, copy))
 
     def reap(self, worker: _Worker) -> None:
         """Wait for a killed worker's exit here, off every event loop."""
@@ -795,7 +796,8 @@ class QueryEngine:
         with self._lock:
             self._starting += 1
         version, location = self._data
-        self._spawner.request(location, version, self.settings.worker_memory_mb)
+        copy = len(self.live.current.store) <= self.settings.worker_copy_max_triples
+        self._spawner.request(location, version, self.settings.worker_memory_mb, copy)
 
     def _on_started(self, worker: _Worker) -> None:
         with self._lock:

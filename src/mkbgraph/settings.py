@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         10_000, gt=0, description="Most result rows returned; more are cut and flagged `truncated`."
     )
     cache_bytes: int = Field(
-        128_000_000,
+        32_000_000,
         ge=0,
         description="Byte budget of each answer cache (query results, whole /sparql responses), least recently used out first; an answer over a quarter of it is not cached.",
     )
@@ -86,6 +86,11 @@ class Settings(BaseSettings):
         2048,
         ge=0,
         description="Address-space cap of each query worker, in MB (a query that needs more gets 503 query_too_large); 0 for none.",
+    )
+    worker_copy_max_triples: int = Field(
+        250_000,
+        ge=0,
+        description="Largest graph (triples) each query worker copies into memory (about 7x faster queries); larger graphs are read from the shared on-disk store.",
     )
     warm_up: bool = Field(
         True,

@@ -1,9 +1,10 @@
 """A query worker: a small process that opens the on-disk Oxigraph store read-only, walls itself
 in (`sparql_sandbox`), and answers queries from the server over a socket pair, as bytes.
 
-Run by the engine as ``python -m mkbgraph.sparql_worker FD STORE PARENT_PID MEMORY_MB PREFIXES``;
-it imports only the standard library and pyoxigraph, so a worker costs a few megabytes plus the
-pages of the store it touches, shared with every other worker through the page cache.
+Run by the engine as ``python -m mkbgraph.sparql_worker FD STORE PARENT_PID MEMORY_MB PREFIXES
+[copy]``; it imports only the standard library and pyoxigraph, so a worker costs a few megabytes
+plus the pages of the store it touches, shared with every other worker through the page cache
+(or, with ``copy``, a private in-memory copy of a small store: see `open_store`).
 
 Why the worker serialises: the server process must only copy bytes. The answer is written here in
 the requested format (SPARQL results JSON/XML/CSV/TSV for SELECT and ASK, pyoxigraph's RDF
@@ -302,13 +303,29 @@ def serve(conn: Connection, store: ox.Store, prefixes: dict[str, str]) -> None:
         conn.send_bytes(struct.pack("!I", len(encoded)) + encoded + body)
 
 
+def open_store(location: str, copy: bool) -> ox.Store:
+    """The store to answer from: the shared on-disk store, or (``copy``) an in-memory copy of it.
+
+    Why copy a small graph: Oxigraph answers from memory about 7x faster than from its on-disk
+    store (the motion follow-up query: 0.4 ms against 2.8 ms on the real data), and a copy of
+    the real data costs a worker a few megabytes. A big graph stays shared on disk, where the
+    page cache holds one copy for every worker."""
+    on_disk = ox.Store.read_only(location)
+    if not copy:
+        return on_disk
+    in_memory = ox.Store()
+    in_memory.bulk_extend(on_disk.quads_for_pattern(None, None, None))
+    return in_memory
+
+
 def main(argv: list[str]) -> None:
     """Open the store, build the wall, say ready, serve."""
     fd, location, parent, memory_mb, prefixes = int(argv[1]), argv[2], int(argv[3]), int(argv[4]), argv[5]
+    copy = len(argv) > 6 and argv[6] == "copy"
     sparql_sandbox.die_with_parent(parent)
     conn = Connection(fd)
     try:
-        store = ox.Store.read_only(location)
+        store = open_store(location, copy)
         sparql_sandbox.limit_memory(memory_mb)
         sparql_sandbox.install()
     except Exception as exc:
