@@ -78,7 +78,10 @@ GRAPH_FORMATS: dict[str, tuple[str]] = {
     "rdfxml": ("application/rdf+xml",),
 }
 
-_SPAWN_GRACE = 60.0  # seconds a worker may take to open its store and say ready
+_SPAWN_GRACE = 60.0
+
+#: Bytes a cache entry costs beyond its body and key text (tuples, dataclass, dict slot).
+ENTRY_OVERHEAD = 1_000  # seconds a worker may take to open its store and say ready
 
 
 class QueryTimeout(QueryRejected):
@@ -715,7 +718,8 @@ class QueryEngine:
         if expect and reply.form not in expect:
             raise QueryRejected(f"expected a {' or '.join(expect)} query, got {reply.form}")
         if self._data[0] == version:
-            self.cache.put(key, reply, len(reply.body) + 300)
+            # the body, the key's text and the Python objects around them (measured: ~1 KB)
+            self.cache.put(key, reply, len(reply.body) + len(query) + len(base) + ENTRY_OVERHEAD)
         return reply
 
     async def _dispatch(self, request: dict[str, Any], limit: float, client: str) -> _Reply:

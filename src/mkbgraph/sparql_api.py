@@ -33,7 +33,15 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from .engine import GRAPH_FORMATS, RESULT_FORMATS, QueryEngine, ResultCache, Serialized, get_engine
+from .engine import (
+    ENTRY_OVERHEAD,
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    QueryEngine,
+    ResultCache,
+    Serialized,
+    get_engine,
+)
 from .namespaces import MKB, PREFIXES, SD, VOID, bind_prefixes
 from .queries import CannedQuery, Catalogue, ParameterError
 from .settings import Settings
@@ -333,7 +341,8 @@ class ResponseCache:
         """Keep a response (status, headers, body) for this version; False if over the size limit."""
         headers = list(response.raw_headers)
         body = bytes(response.body)
-        size = len(body) + sum(len(k) + len(v) for k, v in headers) + len(key[0]) + len(key[1]) + 200
+        size = len(body) + sum(len(k) + len(v) for k, v in headers) + len(key[0]) + len(key[1])
+        size += ENTRY_OVERHEAD + 100 * len(headers)  # the objects around them, not only their bytes
         return self._cache.put(key, (version, response.status_code, headers, body), size)
 
     def get(
