@@ -10,6 +10,7 @@ exit codes and text.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,6 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -167,6 +167,8 @@ def validate(data: Graph, shapes: Graph) -> ValidationReport:
     The ontology is expected inside ``data`` (it is loaded with it), because the shapes check
     ``sh:class`` through ``rdfs:subClassOf`` and read the SKOS lists the ontology defines.
     """
+    import pyshacl  # here, not at the top: a served graph whose report is cached never needs it
+
     conforms, results, text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -234,12 +236,29 @@ def load_graph(
     loaded = parse_files(rdf_files(ontology_dir, data_dir))
     if check and shapes_dir is not None:
         shape_files = rdf_files(shapes_dir)
-        key = content_digest(shape_files, loaded.fingerprint, pyshacl.__version__)
+        key = report_key(shape_files, loaded.fingerprint)
         loaded.report = _cached_report(cache_dir, key)
         if loaded.report is None:
             loaded.report = validate(loaded.graph, parse_files(shape_files).graph)
             _store_report(cache_dir, key, loaded.report)
     return loaded
+
+
+def report_key(shape_files: Iterable[Path], data_fingerprint: str) -> str:
+    """The cache key of a validation report: the shapes, the data and pySHACL's version."""
+    return content_digest(shape_files, data_fingerprint, importlib.metadata.version("pyshacl"))
+
+
+def validation_report(files: Sequence[Path], shapes_dir: Path, cache_dir: Path | None) -> ValidationReport:
+    """The SHACL report of these files: from the cache when the same files were validated
+    before (then nothing is parsed into rdflib at all), else parsed and validated now."""
+    shape_files = rdf_files(shapes_dir)
+    key = report_key(shape_files, content_digest(files))
+    report = _cached_report(cache_dir, key)
+    if report is None:
+        report = validate(parse_files(files).graph, parse_files(shape_files).graph)
+        _store_report(cache_dir, key, report)
+    return report
 
 
 def _cached_report(cache_dir: Path | None, key: str) -> ValidationReport | None:

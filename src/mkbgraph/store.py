@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from .graph_view import graph_view
 from .graph_view import to_rdflib as _to_rdflib
-from .load import LoadedGraph, LoadError, ValidationReport, content_digest, load_graph, rdf_files
+from .load import LoadError, ValidationReport, content_digest, load_graph, rdf_files, validation_report
 from .namespaces import bind_prefixes
 from .settings import Settings
 
@@ -280,17 +280,12 @@ def build_snapshot(settings: Settings) -> Snapshot:
     files = rdf_files(settings.ontology_dir, settings.data_dir)
     report: ValidationReport | None = None
     parsed: Graph | None = None
-    if settings.validate_on_load or settings.backend != "oxigraph":
-        loaded: LoadedGraph = load_graph(
-            settings.ontology_dir,
-            settings.data_dir,
-            settings.shapes_dir,
-            check=settings.validate_on_load,
-            cache_dir=settings.cache_dir,
-        )
-        report, parsed = loaded.report, loaded.graph
-        if report is not None and not report.conforms:
+    if settings.validate_on_load:
+        report = validation_report(files, settings.shapes_dir, settings.cache_dir)
+        if not report.conforms:
             raise InvalidGraphError(report)
+    if settings.backend != "oxigraph":
+        parsed = load_graph(settings.ontology_dir, settings.data_dir, None, check=False).graph
     store = BACKENDS[settings.backend](parsed, files=files)
     native = getattr(store, "native", None)
     # The served graph is a view over the query store: no second, in-memory copy of the triples.
