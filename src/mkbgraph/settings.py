@@ -5,6 +5,7 @@ Every setting is documented in the README table; a test fails when one is not.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,8 +13,24 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The repository root when running from a checkout (src/mkbgraph/settings.py -> ../../).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+def find_home() -> Path:
+    """The folder that holds ``ontology/``, ``shapes/``, ``data/`` and ``queries/``.
+
+    ``MKBGRAPH_HOME`` when set; else the checkout this module runs from (src layout); else the
+    copy an installed wheel carries inside the package (``mkbgraph/_home``, made by setup.py).
+    So a clone, an editable install and ``pip install .`` all find the same files."""
+    configured = os.environ.get("MKBGRAPH_HOME")
+    if configured:
+        return Path(configured)
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "ontology").is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / "_home"
+
+
+#: Where the project's files are (see `find_home`).
+PROJECT_ROOT = find_home()
 
 
 class Settings(BaseSettings):
@@ -29,8 +46,8 @@ class Settings(BaseSettings):
         PROJECT_ROOT / "shapes", description="Folder of SHACL shapes (kept apart from the data)."
     )
     source_path: Path = Field(
-        PROJECT_ROOT.parent / "shared" / "source" / "voortgangsrapportage-mkb-actieplan-2019.txt",
-        description="The report's text, used by `coverage` and the quote test.",
+        PROJECT_ROOT / "data" / "source" / "voortgangsrapportage-mkb-actieplan-2019.txt",
+        description="The report's text (shipped with the project), used by `coverage` and the quote test.",
     )
     queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Folder of canned SPARQL queries (*.rq).")
     term_base: str = Field("https://w3id.org/mkbgraph/def/", description="Namespace of the ontology terms.")
@@ -40,7 +57,9 @@ class Settings(BaseSettings):
     )
     validate_on_load: bool = Field(True, description="Refuse to serve a graph that violates the shapes.")
     cache_dir: Path | None = Field(
-        PROJECT_ROOT / ".mkbgraph-cache",
+        PROJECT_ROOT / ".mkbgraph-cache"
+        if os.access(PROJECT_ROOT, os.W_OK)
+        else Path.home() / ".cache" / "mkbgraph",
         description="Where validation reports are kept, keyed by a hash of the input files; empty to disable.",
     )
     host: str = Field("127.0.0.1", description="Address `serve` binds to.")
