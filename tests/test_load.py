@@ -39,12 +39,22 @@ def test_deep_nesting_is_a_load_error_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_a_failing_file_leaves_no_partial_graph(tmp_path: Path) -> None:
-    good = tmp_path / "a.ttl"
+    """A load that fails in its second file serves nothing of its first: the live graph keeps
+    the previous snapshot, with none of the 5,000 new triples in it."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.ttl").write_text(PREFIX + "ex:before ex:p ex:o .\n", encoding="utf-8")
+    live = LiveGraph(Settings(data_dir=data, validate_on_load=False, cache_dir=None))
+    before = len(live.current.store)
+    good = data / "a.ttl"
     good.write_text(PREFIX + "".join(f"ex:s{i} ex:p ex:o .\n" for i in range(5000)), encoding="utf-8")
-    bad = tmp_path / "b.ttl"
-    bad.write_text(PREFIX + "ex:s ex:p .\n", encoding="utf-8")
+    (data / "b.ttl").write_text(PREFIX + "ex:s ex:p .\n", encoding="utf-8")
     with pytest.raises(LoadError):
-        parse_files([good, bad])
+        parse_files([good, data / "b.ttl"])
+    outcome = live.reload()
+    assert not outcome.ok and "b.ttl" in outcome.message
+    assert len(live.current.store) == before
+    assert not live.current.store.ask("ASK { <https://example.org/s1> ?p ?o }")
 
 
 def test_unknown_extension_and_missing_folder(tmp_path: Path) -> None:

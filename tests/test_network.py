@@ -180,7 +180,7 @@ def test_louvain_finds_the_two_triangles_with_their_themes(bridge: NetworkAnalys
         dominant = community["dominant_themes"][0]
         expected = "theme:t1" if iri("orgn:a") in {m["iri"] for m in community["members"]} else "theme:t2"
         assert dominant["iri"] == iri(expected)
-        assert dominant["actions"] == 6 if expected == "theme:t2" else 7
+        assert dominant["actions"] == (6 if expected == "theme:t2" else 7)
     assert found["membership"][iri("orgn:a")] != found["membership"][iri("orgn:f")]
     assert found["modularity"] > 0.3
     assert bridge.communities() is found  # computed once

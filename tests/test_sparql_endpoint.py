@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -17,10 +16,12 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
+from mkbgraph.app import create_app
 from mkbgraph.engine import QueryEngine
 from mkbgraph.namespaces import MKB, PREFIXES, SD, VOID
 from mkbgraph.queries import Catalogue
@@ -292,14 +293,31 @@ def test_openapi_documents_every_route(server: Server) -> None:
     assert "application/sparql-query" in spec["paths"]["/sparql"]["post"]["requestBody"]["content"]
 
 
-def test_repeated_queries_are_served_from_the_cache(server: Server) -> None:
+def test_repeated_queries_are_served_from_the_cache(tmp_path: Path) -> None:
+    """The second and later identical requests never reach a worker (counted, not timed)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "small.ttl").write_text(SMALL_TURTLE, encoding="utf-8")
+    app = create_app(Settings(data_dir=data, validate_on_load=False, warm_up=False, query_workers=1))
+    engine = app.state.query_engine
+    sent: list[str] = []
+    original = engine._dispatch
+
+    async def counting(request: dict[str, object], limit: float, client: str) -> object:
+        sent.append(str(request["text"]))
+        return await original(request, limit, client)
+
+    engine._dispatch = counting
     query = THEMES + "\n# cache probe"
-    first = httpx.get(f"{server.url}/sparql", params={"query": query})
-    started = time.perf_counter()
-    for _ in range(20):
-        again = httpx.get(f"{server.url}/sparql", params={"query": query})
-        assert again.content == first.content
-    assert time.perf_counter() - started < 5
+    with TestClient(app) as client:
+        first = client.get("/sparql", params={"query": query})
+        assert first.status_code == 200 and len(sent) == 1
+        for _ in range(20):
+            again = client.get("/sparql", params={"query": query})
+            assert again.content == first.content
+        posted = client.post("/sparql", data={"query": query})  # another door, the engine's cache
+        assert posted.content == first.content
+    assert sent == [query]
 
 
 def test_reload_clears_the_cache_and_gives_workers_the_new_data(tmp_path: Path) -> None:
