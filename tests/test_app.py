@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from fastapi.testclient import TestClient
 
 from mkbgraph.app import WARM_UP_PATHS, create_app
@@ -52,3 +55,38 @@ def test_unexpected_errors_answer_the_json_shape_on_api_paths(mini_settings: Set
     error = answer.json()["error"]
     assert error["code"] == "internal_error"
     assert "kaboom" not in error["detail"]
+
+
+@pytest.fixture(scope="module")
+def real_client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(warm_up=False)), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", ["/id/%00", "/id/%zz", "/id/%ff%fe", "/id/action/a%0Db"])
+def test_paths_that_are_no_iri_answer_404_pages(real_client: TestClient, path: str) -> None:
+    answer = real_client.get(path)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Niet gevonden" in answer.text
+
+
+@pytest.mark.parametrize("path", ["/dataset?format=bogus", "/.well-known/void?format=x"])
+def test_unknown_description_formats_answer_400_in_the_error_shape(
+    real_client: TestClient, path: str
+) -> None:
+    answer = real_client.get(path)
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["status"] == 400 and "format" in error["detail"] and error["code"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("GET", "/api/nope", 404), ("DELETE", "/sparql", 405)]
+)
+def test_framework_errors_on_api_paths_use_the_one_shape(
+    real_client: TestClient, method: str, path: str, status: int
+) -> None:
+    answer = real_client.request(method, path)
+    assert answer.status_code == status
+    assert set(answer.json()["error"]) >= {"status", "title", "detail", "code"}

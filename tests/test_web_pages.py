@@ -271,7 +271,7 @@ def test_unknown_resource_and_unacceptable_type(client: TestClient) -> None:
     assert client.get("/id/action/does-not-exist.ttl").status_code == 404
     assert client.get("/id/action/<script>").status_code == 404
     refused = client.get("/id/action/slim-regeling", headers={"Accept": "image/png"})
-    assert refused.status_code == 406 and "text/turtle" in refused.json()["detail"]
+    assert refused.status_code == 406 and "text/turtle" in refused.json()["error"]["detail"]  # the one shape
     assert client.get("/id/organisation/ezk.csv").status_code == 404
 
 

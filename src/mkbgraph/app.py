@@ -15,14 +15,19 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, MutableMapping
+from http import HTTPStatus
 from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ._version import __version__
 from .settings import Settings, get_settings
+from .sparql_guard import QueryRejected
 from .store import LiveGraph
 
 logger = logging.getLogger(__name__)
@@ -69,9 +74,54 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
         return JSONResponse({"ready": engine.ready, "query_engine": engine.stats()}, status_code=status)
 
     app.add_exception_handler(Exception, _unexpected_error)
+    app.add_exception_handler(QueryRejected, _rejected)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     for register in _registrations():
         register(app)
     return app
+
+
+#: Paths whose errors are answered in the API's JSON shape (pages answer HTML).
+API_PATHS = ("/sparql", "/api", "/dataset", "/.well-known", "/openapi.json")
+
+
+def _error_json(status: int, title: str, detail: str, code: str) -> JSONResponse:
+    """The API's one error shape."""
+    error = {"status": status, "title": title, "detail": detail, "code": code}
+    return JSONResponse({"error": error}, status_code=status)
+
+
+async def _rejected(request: Request, exc: Exception) -> Response:
+    """A `QueryRejected` (a bad format, parameter or query) that a route did not answer itself."""
+    assert isinstance(exc, QueryRejected)
+    return JSONResponse(exc.as_dict(), status_code=exc.status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """404, 405 and the like: the one JSON shape on API paths, the framework's answer elsewhere."""
+    assert isinstance(exc, StarletteHTTPException)
+    if not request.url.path.startswith(API_PATHS):
+        return await http_exception_handler(request, exc)
+    title = (
+        HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else "Error"
+    )
+    code = title.lower().replace(" ", "_")
+    response = _error_json(exc.status_code, title, str(exc.detail), code)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    """A parameter that fails its declared type: 422 in the one shape, naming each parameter."""
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in error.get('loc', ()))}: {error.get('msg', '')}" for error in exc.errors()
+    )
+    if not request.url.path.startswith(API_PATHS):
+        return await request_validation_exception_handler(request, exc)
+    return _error_json(422, "Invalid request", problems, "invalid_request")
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

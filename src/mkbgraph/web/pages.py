@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -593,7 +594,10 @@ def _describe(request: Request, iri: str) -> Graph:
 
 
 def _exists(request: Request, iri: str) -> bool:
+    """Whether ``iri`` names a resource of the graph; a path that is no valid IRI (a NUL, a CR,
+    a broken %-escape) names nothing: 404, never an error further down."""
     try:
+        ox.NamedNode(iri)  # the store's own IRI rules: what it cannot hold, it does not have
         values = iri_values([iri])
     except ValueError:
         return False
@@ -633,10 +637,13 @@ def _dereference(request: Request, base: str, rest: str) -> Response:
         negotiated = _negotiate(request.headers.get("accept", ""))
         if negotiated is None:
             offered = ", ".join(sorted({m for m in ACCEPT if "*" not in m}))
-            return JSONResponse(
-                {"error": "not acceptable", "detail": f"this resource is offered as: {offered}"},
-                status_code=406,
-            )
+            error = {
+                "status": 406,
+                "title": "Not acceptable",
+                "detail": f"this resource is offered as: {offered}",
+                "code": "not_acceptable",
+            }
+            return JSONResponse({"error": error}, status_code=406)
         suffix = negotiated
     if suffix in RDF_FORMATS:
         serializer, media = RDF_FORMATS[suffix]
