@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mkbgraph.load import LoadError, parse_file, parse_files, rdf_files
+from mkbgraph.load import LoadError, content_digest, parse_file, parse_files, rdf_files
 from mkbgraph.settings import Settings
 from mkbgraph.store import InvalidGraphError, LiveGraph
 
@@ -156,3 +156,55 @@ def test_a_damaged_cache_entry_is_recomputed(mini_settings: Settings, tmp_path: 
     entry.write_text("{not json", encoding="utf-8")
     again = load_graph(*args, cache_dir=cache)
     assert again.report is not None and again.report.conforms
+
+
+def test_only_turtle_and_ntriples_are_read(tmp_path: Path) -> None:
+    (tmp_path / "ok.ttl").write_text(PREFIX + "ex:a ex:b ex:c .\n", encoding="utf-8")
+    remote = tmp_path / "remote.jsonld"
+    remote.write_text('{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "ex:x"}', encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        rdf_files(tmp_path)
+    assert "remote.jsonld" in str(info.value) and "Turtle" in str(info.value)
+    remote.unlink()
+    laughs = tmp_path / "laughs.rdf"
+    laughs.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>', encoding="utf-8")
+    with pytest.raises(LoadError, match=r"laughs\.rdf"):
+        rdf_files(tmp_path)
+
+
+def test_an_empty_data_folder_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "data"
+    empty.mkdir()
+    (empty / "README.md").write_text("nothing here", encoding="utf-8")
+    with pytest.raises(LoadError, match="no Turtle"):
+        LiveGraph(Settings(data_dir=empty, validate_on_load=False, cache_dir=None)).current  # noqa: B018
+
+
+def test_a_file_the_manifest_lists_must_be_there(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "chapters").mkdir(parents=True)
+    (data / "chapters" / "one.ttl").write_text(PREFIX + "ex:a ex:b ex:c .\n", encoding="utf-8")
+    (data / "MANIFEST.txt").write_text("# files\nchapters/one.ttl\nchapters/two.ttl\n", encoding="utf-8")
+    with pytest.raises(LoadError, match=r"chapters/two\.ttl"):
+        rdf_files(data)
+    (data / "chapters" / "two.ttl").write_text(PREFIX + "ex:d ex:e ex:f .\n", encoding="utf-8")
+    assert len(rdf_files(data)) == 2
+
+
+def test_the_shipped_manifest_lists_every_data_file() -> None:
+    data = Settings().data_dir
+    listed = {
+        line.split("#", 1)[0].strip()
+        for line in (data / "MANIFEST.txt").read_text(encoding="utf-8").splitlines()
+    } - {""}
+    assert listed == {p.relative_to(data).as_posix() for p in data.rglob("*.ttl")}
+
+
+def test_the_content_digest_cannot_be_fooled_by_moving_bytes_between_name_and_content(tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.ttl").write_bytes(b"x\0b.ttl\0y")
+    (second / "a.ttl").write_bytes(b"x")
+    (second / "b.ttl").write_bytes(b"y")
+    assert content_digest(first.glob("*.ttl")) != content_digest(second.glob("*.ttl"))

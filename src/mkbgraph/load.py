@@ -24,15 +24,20 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .namespaces import SH, bind_prefixes
 
-#: File extension -> rdflib parser format.
+#: File extension -> rdflib parser format. Only Turtle and N-Triples: a JSON-LD file can name a
+#: remote ``@context`` that the parser would fetch (the network at start-up, content from
+#: elsewhere in the data), and an RDF/XML file can carry entity expansion ("billion laughs").
 FORMATS: dict[str, str] = {
     ".ttl": "turtle",
     ".nt": "nt",
-    ".n3": "n3",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
 }
+
+#: Extensions of RDF the loader refuses to read, with a clear message instead of skipping them.
+REFUSED_FORMATS = frozenset({".jsonld", ".json", ".rdf", ".owl", ".xml", ".n3", ".trig", ".nq", ".trix"})
+
+#: A data folder may list its files here (one relative path a line, ``#`` comments): a listed
+#: file that is missing refuses the load, so a removed chapter cannot go unnoticed.
+MANIFEST = "MANIFEST.txt"
 
 
 class LoadError(Exception):
@@ -93,12 +98,17 @@ class LoadedGraph:
 
 
 def content_digest(files: Iterable[Path], *extra: str) -> str:
-    """sha256 over each file's name and bytes (and any extra strings), shortened."""
+    """sha256 over each file's name and bytes (and any extra strings), shortened.
+
+    Every part is length-prefixed, so no two different sets of files (a name ending in a
+    separator, bytes that look like the next name) can give the same input to the hash."""
     digest = hashlib.sha256()
     for path in sorted(files):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        name, data = path.name.encode(), path.read_bytes()
+        digest.update(b"%d:%s%d:" % (len(name), name, len(data)) + data)
     for text in extra:
-        digest.update(text.encode())
+        encoded = text.encode()
+        digest.update(b"%d:" % len(encoded) + encoded)
     return digest.hexdigest()[:16]
 
 
@@ -111,8 +121,31 @@ def rdf_files(*folders: Path) -> list[Path]:
             continue
         if not folder.is_dir():
             raise LoadError(folder, None, "folder not found")
-        found.extend(p for p in folder.rglob("*") if p.suffix in FORMATS and p.is_file())
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        for refused in (p for p in files if p.suffix.lower() in REFUSED_FORMATS):
+            raise LoadError(
+                refused,
+                None,
+                "only Turtle (.ttl) and N-Triples (.nt) are read; convert this file or move it away",
+            )
+        matching = [p for p in files if p.suffix in FORMATS]
+        if not matching:
+            raise LoadError(folder, None, "no Turtle (.ttl) or N-Triples (.nt) files in this folder")
+        _check_manifest(folder, matching)
+        found.extend(matching)
     return sorted(found)
+
+
+def _check_manifest(folder: Path, present: list[Path]) -> None:
+    """Every file the folder's manifest lists must be there (a load without it is refused)."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return
+    listed = [line.split("#", 1)[0].strip() for line in manifest.read_text(encoding="utf-8").splitlines()]
+    have = {p.relative_to(folder).as_posix() for p in present}
+    missing = sorted(name for name in listed if name and name not in have)
+    if missing:
+        raise LoadError(manifest, None, f"listed but missing: {', '.join(missing)}")
 
 
 def parse_file(path: Path) -> Graph:
@@ -245,8 +278,10 @@ def load_graph(
 
 
 def report_key(shape_files: Iterable[Path], data_fingerprint: str) -> str:
-    """The cache key of a validation report: the shapes, the data and pySHACL's version."""
-    return content_digest(shape_files, data_fingerprint, importlib.metadata.version("pyshacl"))
+    """The cache key of a validation report: the shapes, the data, pySHACL's and our version."""
+    from ._version import __version__
+
+    return content_digest(shape_files, data_fingerprint, importlib.metadata.version("pyshacl"), __version__)
 
 
 def validation_report(files: Sequence[Path], shapes_dir: Path, cache_dir: Path | None) -> ValidationReport:
