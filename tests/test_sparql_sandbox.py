@@ -397,3 +397,41 @@ def test_xml_results_stay_well_formed_with_control_characters() -> None:
     body = write_xml(["x"], [(ox.Literal("a\x01b\x0bc\ufffe"),)])
     root = ET.fromstring(body)  # raises on an ill-formed document
     assert root.find(".//{http://www.w3.org/2005/sparql-results#}literal").text == "a\ufffdb\ufffdc\ufffd"
+
+
+def test_sighup_reloads_and_a_bad_reload_keeps_the_old_graph(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "small.ttl").write_text(SMALL_TURTLE, encoding="utf-8")
+    running = start_server(tmp_path, data_dir=data, validate_on_load=False, warm_up=False, query_workers=1)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def triples() -> int:
+        answer = httpx.get(
+            f"{running.url}/sparql", params={"query": count + f" # {time.monotonic()}"}, timeout=30
+        )
+        return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+    def reloaded(after: str | None) -> dict[str, Any]:
+        for _ in range(300):
+            state = httpx.get(f"{running.url}/health", timeout=10).json()
+            if state["reload"] is not None and state["reload"]["at"] != after:
+                return state
+            time.sleep(0.05)
+        raise AssertionError("no reload was recorded")
+
+    try:
+        before_version, before = httpx.get(f"{running.url}/health").json()["version"], triples()
+        (data / "more.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+        os.kill(running.pid, signal.SIGHUP)
+        state = reloaded(None)
+        assert state["reload"]["ok"] is True and state["version"] != before_version
+        assert triples() == before + 1
+        (data / "broken.ttl").write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+        os.kill(running.pid, signal.SIGHUP)
+        failed = reloaded(state["reload"]["at"])
+        assert failed["reload"]["ok"] is False and "broken.ttl" in failed["reload"]["message"]
+        assert failed["version"] == state["version"]  # the previous graph keeps serving
+        assert triples() == before + 1
+    finally:
+        stop_server(running)

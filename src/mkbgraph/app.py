@@ -7,14 +7,17 @@ registers its own router here: SPARQL protocol and canned queries, network analy
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import gc
 import html
 import logging
+import signal
 import time
 import uuid
 from collections.abc import AsyncIterator, MutableMapping
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -28,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ._version import __version__
 from .settings import Settings, get_settings
 from .sparql_guard import QueryRejected
-from .store import LiveGraph
+from .store import LiveGraph, ReloadOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
     )
     app.state.settings = settings
     app.state.live = live
+    app.state.last_reload = None
     live.current  # load and validate now: a bad graph fails at start-up, not on the first request  # noqa: B018
 
     @app.get("/health", tags=["service"], summary="Liveness, readiness and the loaded graph's version")
@@ -64,6 +68,7 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
                 "loaded_at": snapshot.loaded_at.isoformat(),
                 "backend": snapshot.store.name,
                 "query_engine": engine.stats(),
+                "reload": app.state.last_reload,
             }
         )
 
@@ -165,7 +170,42 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             logger.info("warm-up %s: %s", path, status)
         await anyio.to_thread.run_sync(_return_free_memory)
         logger.info("ready in %.1f s", time.perf_counter() - started)
+    _reload_on_sighup(app)
     yield
+
+
+def _reload_on_sighup(app: FastAPI) -> None:
+    """``kill -HUP`` reloads the data files: the new graph is loaded and validated in a thread,
+    swapped in only when good (workers and caches follow); a failure keeps the old graph
+    serving and says why in the log and in `/health` (``reload``)."""
+    loop = asyncio.get_running_loop()
+    running: set[asyncio.Task[ReloadOutcome]] = set()
+
+    def on_signal() -> None:
+        task = loop.create_task(reload_now(app))
+        running.add(task)
+        task.add_done_callback(running.discard)
+
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGHUP, on_signal)
+
+
+async def reload_now(app: FastAPI) -> ReloadOutcome:
+    """Reload the graph off the event loop; record and log the outcome."""
+    live: LiveGraph = app.state.live
+    logger.info("reloading the data files")
+    try:
+        outcome = await anyio.to_thread.run_sync(live.reload)
+    except Exception as exc:  # the previous graph keeps serving whatever happened
+        logger.exception("reload failed")
+        outcome = ReloadOutcome(False, f"reload failed, previous graph kept: {exc}", live.current)
+    app.state.last_reload = {
+        "ok": outcome.ok,
+        "message": outcome.message,
+        "at": datetime.now(UTC).isoformat(),
+    }
+    (logger.info if outcome.ok else logger.error)("reload: %s", outcome.message)
+    return outcome
 
 
 def _return_free_memory() -> None:

@@ -347,5 +347,8 @@ class LiveGraph:
                 return ReloadOutcome(False, f"reload refused, previous graph kept: {exc}", previous)
             self._current = fresh
         for listener in self.listeners:
-            listener(fresh)
+            try:
+                listener(fresh)
+            except Exception:  # one failing listener must not keep the others stale
+                logger.exception("a reload listener failed: %r", listener)
         return ReloadOutcome(True, f"loaded {len(fresh.store)} triples", fresh)
