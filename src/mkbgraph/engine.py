@@ -559,6 +559,15 @@ class QueryEngine:
         reply = await self._run_async(query, "rows", "json", None, timeout, None, client, "", ("ASK",))
         return bool(json.loads(reply.body))
 
+    async def construct_async(
+        self, query: str, *, timeout: float | None = None, max_rows: int | None = None, client: str = "app"
+    ) -> Graph:
+        """`construct` for async routes: the wait on the caller's loop, the graph built in a thread."""
+        reply = await self._run_async(
+            query, "rows", None, "turtle", timeout, max_rows, client, "", ("CONSTRUCT",)
+        )
+        return await anyio.to_thread.run_sync(_graph_result, reply)
+
     def ask(self, query: str, *, timeout: float | None = None, client: str = "app") -> bool:
         """Run an ASK."""
         reply = self._run(query, "rows", "json", None, timeout, None, client, "", ("ASK",))
@@ -568,12 +577,9 @@ class QueryEngine:
         self, query: str, *, timeout: float | None = None, max_rows: int | None = None, client: str = "app"
     ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE; the triples (at most ``max_rows``) as an rdflib graph."""
-        reply = self._run(query, "rows", None, "turtle", timeout, max_rows, client, "", ("CONSTRUCT",))
-        graph = Graph()
-        bind_prefixes(graph)
-        for s, p, o in json.loads(reply.body):
-            graph.add((_decode(s), _decode(p), _decode(o)))  # type: ignore[arg-type]
-        return graph
+        return _graph_result(
+            self._run(query, "rows", None, "turtle", timeout, max_rows, client, "", ("CONSTRUCT",))
+        )
 
     def serialize(
         self,
@@ -861,6 +867,14 @@ def _reply(header: dict[str, Any], body: bytes) -> _Reply:
             "(the query worker has no network access)"
         )
     raise QueryFailed(f"the query could not be evaluated: {message}")
+
+
+def _graph_result(reply: _Reply) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    for s, p, o in json.loads(reply.body):
+        graph.add((_decode(s), _decode(p), _decode(o)))  # type: ignore[arg-type]
+    return graph
 
 
 def _select_result(reply: _Reply) -> SelectResult:

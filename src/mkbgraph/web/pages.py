@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -434,8 +435,12 @@ def query_editor(request: Request, query: str = Query("", max_length=100_000)) -
 
 
 @router.get("/query/{name}", response_class=HTMLResponse)
-def canned_form(request: Request, name: str) -> HTMLResponse:
-    """A form for one canned query; submitted, it shows the answer as a table with entity links."""
+async def canned_form(request: Request, name: str) -> HTMLResponse:
+    """A form for one canned query; submitted, it shows the answer as a table with entity links.
+
+    Async: the wait for the query worker happens on the event loop, never in a thread of the
+    pool the other pages share (40 slow queries used to freeze the site); labels and the page
+    are made in a thread."""
     from ..queries import ParameterError
 
     catalogue = _catalogue(request)
@@ -445,42 +450,53 @@ def canned_form(request: Request, name: str) -> HTMLResponse:
     given = {p.name: request.query_params.get(p.name, "") for p in canned.parameters}
     submitted = "run" in request.query_params or not canned.parameters
     error = ""
-    result: dict[str, Any] | None = None
+    answer: Any = None
     bound = canned.text
     if submitted:
         try:
             bound = canned.bind({k: v for k, v in given.items() if v})
-            result = _run_canned(request, bound, canned.form)
+            answer = await _run_canned(request, bound, canned.form)
         except ParameterError as exc:
             error = str(exc)
         except QueryRejected as exc:  # timeout, busy workers or a failed evaluation: say so, keep the form
             error = exc.message
-    return render(
-        request,
-        "canned.html",
-        title=canned.title_nl or canned.title,
-        canned=canned,
-        given=given,
-        error=error,
-        result=result,
-        editor_link=query_link(bound),
-        api_link=f"/api/queries/{name}",
-    )
+
+    def page() -> HTMLResponse:
+        return render(
+            request,
+            "canned.html",
+            title=canned.title_nl or canned.title,
+            canned=canned,
+            given=given,
+            error=error,
+            result=None if answer is None else _present(request, answer),
+            editor_link=query_link(bound),
+            api_link=f"/api/queries/{name}",
+        )
+
+    return await anyio.to_thread.run_sync(page)
 
 
-def _run_canned(request: Request, text: str, form: str) -> dict[str, Any]:
+async def _run_canned(request: Request, text: str, form: str) -> Any:
     """Run a bound canned query through the query engine, like every public query: screened,
-    time-limited in a killable worker, capped at `max_rows`; cells become links."""
+    time-limited in a killable worker, capped at `max_rows`."""
     settings: Settings = request.app.state.settings
     engine = get_engine(request.app)
-    labels = _labels(request)
     client = request.client.host if request.client else "unknown"
     if form == "ASK":
-        return {"ask": engine.ask(text, client=client)}
+        return await engine.ask_async(text, client=client)
     if form != "SELECT":
-        graph = engine.construct(text, max_rows=settings.max_rows, client=client)
-        return {"turtle": graph.serialize(format="turtle")}
-    answer = engine.select(text, max_rows=settings.max_rows, client=client)
+        return await engine.construct_async(text, max_rows=settings.max_rows, client=client)
+    return await engine.select_async(text, max_rows=settings.max_rows, client=client)
+
+
+def _present(request: Request, answer: Any) -> dict[str, Any]:
+    """An answer as the template shows it: cells become links with labels."""
+    if isinstance(answer, bool):
+        return {"ask": answer}
+    if isinstance(answer, Graph):
+        return {"turtle": answer.serialize(format="turtle")}
+    labels = _labels(request)
     rows = []
     for row in answer.rows:
         cells = []
