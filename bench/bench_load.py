@@ -16,10 +16,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from mkbgraph.load import load_graph, load_shapes, validate
-from mkbgraph.settings import Settings
-from mkbgraph.stats import graph_stats
-from mkbgraph.store import BACKENDS
+from mkbgraph.config import Settings
+from mkbgraph.graph.load import load_graph, load_shapes, validate
+from mkbgraph.graph.stats import graph_stats
+from mkbgraph.graph.store import BACKENDS
 
 RESULTS = Path(__file__).parent / "results"
 

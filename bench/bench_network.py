@@ -25,11 +25,11 @@ from typing import Any
 import networkx as nx
 from rdflib import BNode, Graph, URIRef
 
-from mkbgraph.load import load_graph
-from mkbgraph.network import full_graph, stakeholder_graph
-from mkbgraph.network_export import export_graph
-from mkbgraph.network_layout import SPRING_MAX_NODES, capped_iterations, layout_quality
-from mkbgraph.network_metrics import (
+from mkbgraph.config import Settings
+from mkbgraph.graph.load import load_graph
+from mkbgraph.network.export import export_graph
+from mkbgraph.network.layout import SPRING_MAX_NODES, capped_iterations, layout_quality
+from mkbgraph.network.metrics import (
     MetricOptions,
     NetworkAnalysis,
     betweenness,
@@ -38,8 +38,8 @@ from mkbgraph.network_metrics import (
     coordination_gaps,
     key_players,
 )
-from mkbgraph.network_paths import connections
-from mkbgraph.settings import Settings
+from mkbgraph.network.paths import connections
+from mkbgraph.network.projection import full_graph, stakeholder_graph
 
 RESULTS = Path(__file__).parent / "results"
 SHARED_SEGMENTS = ("theme/", "action-line/", "section/", "report/", "scheme/", "source/")

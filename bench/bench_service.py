@@ -83,8 +83,8 @@ MAX_RECONNECTS = 2000  # per load process and measurement: a dead server cannot 
 
 def motion_text() -> str:
     """The canned motion query with no parameter bound, from the imported checkout's catalogue."""
-    from mkbgraph.queries import Catalogue
-    from mkbgraph.settings import get_settings
+    from mkbgraph.config import get_settings
+    from mkbgraph.sparql.catalogue import Catalogue
 
     canned = Catalogue.load(get_settings().queries_dir).get(MOTION_QUERY)
     if canned is None:

@@ -69,8 +69,8 @@ def summary(latencies: list[float], seconds: float | None = None) -> dict[str, f
 
 
 def real_ntriples(target: Path) -> int:
-    from mkbgraph.load import load_graph
-    from mkbgraph.settings import Settings
+    from mkbgraph.config import Settings
+    from mkbgraph.graph.load import load_graph
 
     settings = Settings()
     graph = load_graph(settings.ontology_dir, settings.data_dir, None, check=False).graph
@@ -81,7 +81,7 @@ def real_ntriples(target: Path) -> int:
 def synthetic_ntriples(source: Path, target: Path, scale: int) -> int:
     """Copy every data resource ``scale`` times (IRIs suffixed ``-sK``), keeping the ontology
     and the report's structure (themes, action lines, sections) shared: same shape, N x size."""
-    from mkbgraph.settings import get_settings
+    from mkbgraph.config import get_settings
 
     base = get_settings().data_base
     triples = list(ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES))
@@ -114,8 +114,8 @@ def synthetic_ntriples(source: Path, target: Path, scale: int) -> int:
 
 
 def canned_texts() -> dict[str, str]:
-    from mkbgraph.queries import Catalogue
-    from mkbgraph.settings import get_settings
+    from mkbgraph.config import get_settings
+    from mkbgraph.sparql.catalogue import Catalogue
 
     texts = {}
     for canned in Catalogue.load(get_settings().queries_dir):
@@ -127,9 +127,9 @@ def canned_texts() -> dict[str, str]:
 
 def bench_in_process(data: Path, texts: dict[str, str], repeats: int, budget: float) -> dict[str, object]:
     """Raw pyoxigraph (no cache) and the engine (worker round trip, then cache hits)."""
-    from mkbgraph.engine import QueryEngine
-    from mkbgraph.settings import Settings
-    from mkbgraph.store import LiveGraph
+    from mkbgraph.config import Settings
+    from mkbgraph.graph.store import LiveGraph
+    from mkbgraph.sparql.engine import QueryEngine
 
     store = ox.Store()
     store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
@@ -347,7 +347,7 @@ def start_mkbgraph(data_dir: Path, port: int, log: Path, timeout: float) -> subp
         sys.executable,
         "-m",
         "uvicorn",
-        "mkbgraph.app:create_app",
+        "mkbgraph.api.app:create_app",
         "--factory",
         "--no-access-log",
         "--host",

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from mkbgraph.app import create_app
-from mkbgraph.settings import Settings
-from mkbgraph.store import build_snapshot
+from mkbgraph.api.app import create_app
+from mkbgraph.config import Settings
+from mkbgraph.graph.store import build_snapshot
 from mkbgraph.web.network_view import build_model
 
 PAGES = [

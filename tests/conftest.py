@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from mkbgraph.load import load_graph
-from mkbgraph.settings import PROJECT_ROOT, Settings
+from mkbgraph.config import PROJECT_ROOT, Settings
+from mkbgraph.graph.load import load_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE = Settings().source_path

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from mkbgraph.app import WARM_UP_PATHS, create_app
-from mkbgraph.settings import Settings
+from mkbgraph.api.app import WARM_UP_PATHS, create_app
+from mkbgraph.config import Settings
 
 
 def test_health_reports_the_loaded_graph(mini_settings: Settings) -> None:

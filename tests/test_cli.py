@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from mkbgraph.stats import COUNTED_CLASSES
+from mkbgraph.graph.stats import COUNTED_CLASSES
 
 from .conftest import FIXTURES
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from mkbgraph.coverage import compute_coverage, normalise, split_bullets
+from mkbgraph.graph.coverage import compute_coverage, normalise, split_bullets
 
 REPORT = """ Samenvatting
 • Dit najaar start het programma ‘MKB deals’. Dit

@@ -11,10 +11,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, PROV, RDF, SKOS
 
-from mkbgraph.coverage import compute_coverage, normalise
-from mkbgraph.load import load_graph, parse_file
-from mkbgraph.namespaces import MKB, ORG, PERSON
-from mkbgraph.settings import Settings
+from mkbgraph.config import Settings
+from mkbgraph.graph.coverage import compute_coverage, normalise
+from mkbgraph.graph.load import load_graph, parse_file
+from mkbgraph.vocab import MKB, ORG, PERSON
 
 SETTINGS = Settings()
 DATA_FILES = sorted(SETTINGS.data_dir.rglob("*.ttl"))

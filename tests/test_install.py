@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mkbgraph.settings import PROJECT_ROOT, Settings
+from mkbgraph.config import PROJECT_ROOT, Settings
 from tests.conftest_sparql import free_port
 
 
@@ -56,7 +56,7 @@ def _env(site: Path) -> dict[str, str]:
 
 def test_an_installed_wheel_validates_from_another_folder(installed: Path, tmp_path: Path) -> None:
     where = subprocess.run(
-        [sys.executable, "-c", "import mkbgraph.settings as s; print(s.PROJECT_ROOT)"],
+        [sys.executable, "-c", "import mkbgraph.config as s; print(s.PROJECT_ROOT)"],
         cwd=tmp_path,
         env=_env(installed),
         capture_output=True,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mkbgraph.load import LoadError, content_digest, parse_file, parse_files, rdf_files
-from mkbgraph.settings import Settings
-from mkbgraph.store import InvalidGraphError, LiveGraph
+from mkbgraph.config import Settings
+from mkbgraph.graph.load import LoadError, content_digest, parse_file, parse_files, rdf_files
+from mkbgraph.graph.store import InvalidGraphError, LiveGraph
 
 from .conftest import FIXTURES
 
@@ -125,7 +125,7 @@ def test_first_load_of_an_invalid_graph_raises(make_data_dir: Callable[[dict[str
 def test_validation_reports_are_reused_only_for_identical_files(
     mini_settings: Settings, tmp_path: Path
 ) -> None:
-    from mkbgraph.load import load_graph
+    from mkbgraph.graph.load import load_graph
 
     cache = tmp_path / "cache"
     args = (mini_settings.ontology_dir, mini_settings.data_dir, mini_settings.shapes_dir)
@@ -147,7 +147,7 @@ def test_validation_reports_are_reused_only_for_identical_files(
 
 
 def test_a_damaged_cache_entry_is_recomputed(mini_settings: Settings, tmp_path: Path) -> None:
-    from mkbgraph.load import load_graph
+    from mkbgraph.graph.load import load_graph
 
     cache = tmp_path / "cache"
     args = (mini_settings.ontology_dir, mini_settings.data_dir, mini_settings.shapes_dir)

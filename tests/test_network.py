@@ -16,10 +16,11 @@ import pytest
 from rdflib import Graph, URIRef
 from typer.testing import CliRunner
 
-from mkbgraph.cli import app as cli_app
-from mkbgraph.network import full_graph, stakeholder_graph
-from mkbgraph.network_export import EXPORT_FORMATS, LIST_SEPARATOR, export_graph
-from mkbgraph.network_layout import (
+from mkbgraph.cli.main import app as cli_app
+from mkbgraph.config import Settings
+from mkbgraph.graph.store import LiveGraph
+from mkbgraph.network.export import EXPORT_FORMATS, LIST_SEPARATOR, export_graph
+from mkbgraph.network.layout import (
     LAYOUT_WORK_BUDGET,
     capped_iterations,
     layout_quality,
@@ -27,7 +28,7 @@ from mkbgraph.network_layout import (
     mesh_repulsion,
     repulsion_kernels,
 )
-from mkbgraph.network_metrics import (
+from mkbgraph.network.metrics import (
     CACHE,
     MetricOptions,
     NetworkAnalysis,
@@ -36,9 +37,8 @@ from mkbgraph.network_metrics import (
     centrality,
     compute_layout,
 )
-from mkbgraph.network_paths import AmbiguousResource, NoPath, UnknownResource
-from mkbgraph.settings import Settings
-from mkbgraph.store import LiveGraph
+from mkbgraph.network.paths import AmbiguousResource, NoPath, UnknownResource
+from mkbgraph.network.projection import full_graph, stakeholder_graph
 
 from .test_network_graphs import BRIDGE, REQUESTS, STAR, iri, rdf, write_data
 
@@ -406,7 +406,7 @@ def test_the_cache_keys_on_the_snapshot_and_a_reload_clears_it(tmp_path: Path) -
 
 
 def test_module_cache_serves_the_web_view(tmp_path: Path) -> None:
-    from mkbgraph.network_metrics import layout, node_metrics
+    from mkbgraph.network.metrics import layout, node_metrics
 
     live = LiveGraph(Settings(data_dir=write_data(tmp_path / "data", BRIDGE), validate_on_load=False))
     positions = layout(live.current)

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 
-from mkbgraph.app import create_app
-from mkbgraph.network_metrics import analysis
-from mkbgraph.settings import Settings
+from mkbgraph.api.app import create_app
+from mkbgraph.config import Settings
+from mkbgraph.network.metrics import analysis
 
 from .test_network_graphs import BRIDGE, PREFIX_BLOCK, REQUESTS, iri, write_data
 

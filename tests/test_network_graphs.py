@@ -10,9 +10,9 @@ import networkx as nx
 import pytest
 from rdflib import Graph, URIRef
 
-from mkbgraph.namespaces import PREFIXES
-from mkbgraph.network import Projection, full_graph, motion_graph, stakeholder_graph
-from mkbgraph.settings import Settings
+from mkbgraph.config import Settings
+from mkbgraph.network.projection import Projection, full_graph, motion_graph, stakeholder_graph
+from mkbgraph.vocab import PREFIXES
 
 PREFIX_BLOCK = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from mkbgraph.namespaces import MKB, sparql_prefix_block
-from mkbgraph.settings import Settings
+from mkbgraph.config import Settings
+from mkbgraph.vocab import MKB, sparql_prefix_block
 
 
 @pytest.fixture(scope="module")

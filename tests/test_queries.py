@@ -14,10 +14,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from mkbgraph.cli_query import format_result, parse_params, run_query
-from mkbgraph.load import load_graph
-from mkbgraph.namespaces import ID, MKB, PREFIXES, SCHEMA
-from mkbgraph.queries import (
+from mkbgraph.api.sparql import RESERVED_PARAMETERS
+from mkbgraph.cli.query import format_result, parse_params, run_query
+from mkbgraph.config import PROJECT_ROOT, Settings
+from mkbgraph.graph.load import load_graph
+from mkbgraph.graph.store import OxigraphStore, SelectResult
+from mkbgraph.sparql.catalogue import (
     PARAMETER_TYPES,
     CannedQuery,
     Catalogue,
@@ -27,10 +29,8 @@ from mkbgraph.queries import (
     parse_iri,
     parse_query_file,
 )
-from mkbgraph.settings import PROJECT_ROOT, Settings
-from mkbgraph.sparql_api import RESERVED_PARAMETERS
-from mkbgraph.sparql_guard import screen
-from mkbgraph.store import OxigraphStore, SelectResult
+from mkbgraph.sparql.screen import screen
+from mkbgraph.vocab import ID, MKB, PREFIXES, SCHEMA
 
 QUERIES = PROJECT_ROOT / "queries"
 CATALOGUE = Catalogue.load(QUERIES)
@@ -435,7 +435,7 @@ def test_cli_run_query_on_name_and_file(tmp_path: Path) -> None:
 def _cli_lines() -> Iterator[str]:
     from typer.testing import CliRunner
 
-    from mkbgraph.cli import app
+    from mkbgraph.cli.main import app
 
     result = CliRunner().invoke(app, ["query", "organisation-leads-action", "--param", "org=orgn:ezk"])
     yield str(result.exit_code)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mkbgraph.settings import PROJECT_ROOT, Settings
+from mkbgraph.config import PROJECT_ROOT, Settings
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:
@@ -27,3 +27,13 @@ def test_invalid_settings_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MKBGRAPH_QUERY_TIMEOUT", "-1")
     with pytest.raises(ValueError, match="query_timeout"):
         Settings()
+
+
+def test_importing_the_package_loads_no_web_framework_nor_rdflib() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, mkbgraph, mkbgraph.config; print(sorted(m for m in ('fastapi', 'rdflib', 'pyshacl') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from mkbgraph.load import load_shapes, parse_files, rdf_files, validate
-from mkbgraph.namespaces import SH
-from mkbgraph.settings import Settings
+from mkbgraph.config import Settings
+from mkbgraph.graph.load import load_shapes, parse_files, rdf_files, validate
+from mkbgraph.vocab import SH
 
 from .conftest import FIXTURES
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from mkbgraph.app import create_app
-from mkbgraph.engine import ResultCache, get_engine
-from mkbgraph.settings import Settings
+from mkbgraph.api.app import create_app
+from mkbgraph.config import Settings
+from mkbgraph.sparql.engine import ResultCache, get_engine
 
 QUERY = (
     "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "

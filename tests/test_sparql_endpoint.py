@@ -21,12 +21,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
-from mkbgraph.app import create_app
-from mkbgraph.engine import QueryEngine
-from mkbgraph.namespaces import MKB, PREFIXES, SD, VOID
-from mkbgraph.queries import Catalogue
-from mkbgraph.settings import PROJECT_ROOT, Settings
-from mkbgraph.store import LiveGraph
+from mkbgraph.api.app import create_app
+from mkbgraph.config import PROJECT_ROOT, Settings
+from mkbgraph.graph.store import LiveGraph
+from mkbgraph.sparql.catalogue import Catalogue
+from mkbgraph.sparql.engine import QueryEngine
+from mkbgraph.vocab import MKB, PREFIXES, SD, VOID
 from tests.conftest_sparql import SMALL_TURTLE, Server, start_server, stop_server
 
 pytestmark = pytest.mark.server

@@ -8,8 +8,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mkbgraph.sparql_worker import _json_term
-from mkbgraph.sparql_worker import write_json as _write_json
+from mkbgraph.sparql.worker import _json_term
+from mkbgraph.sparql.worker import write_json as _write_json
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mkbgraph.queries import ParameterError
-from mkbgraph.sparql_guard import QueryRefused, QuerySyntaxError, screen
+from mkbgraph.sparql.catalogue import ParameterError
+from mkbgraph.sparql.screen import QueryRefused, QuerySyntaxError, screen
 from tests.conftest_sparql import (
     SMALL_TURTLE,
     Listener,
@@ -269,7 +269,7 @@ def test_bad_canned_parameters_answer_400(server: Server) -> None:
 
 
 def test_string_parameters_are_bound_as_escaped_literals(tmp_path: Path) -> None:
-    from mkbgraph.queries import Catalogue
+    from mkbgraph.sparql.catalogue import Catalogue
 
     search = Catalogue.load(Path(__file__).resolve().parents[1] / "queries").get("search")
     assert search is not None

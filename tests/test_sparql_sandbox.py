@@ -26,13 +26,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from mkbgraph import engine as engine_module
-from mkbgraph.app import create_app
-from mkbgraph.engine import FairScheduler, QueryEngine, TooManyRequests
-from mkbgraph.settings import Settings
-from mkbgraph.sparql_guard import QueryRefused
-from mkbgraph.sparql_worker import write_xml
-from mkbgraph.store import LiveGraph
+from mkbgraph.api.app import create_app
+from mkbgraph.config import Settings
+from mkbgraph.graph.store import LiveGraph
+from mkbgraph.sparql import engine as engine_module
+from mkbgraph.sparql.engine import FairScheduler, QueryEngine, TooManyRequests
+from mkbgraph.sparql.screen import QueryRefused
+from mkbgraph.sparql.worker import write_xml
 from tests.conftest_sparql import SMALL_TURTLE, Server, descendants, free_port, start_server, stop_server
 
 pytestmark = pytest.mark.server
@@ -112,7 +112,7 @@ def test_worker_process_cannot_open_a_socket_of_any_family() -> None:
     it was given before still works."""
     probe = r"""
 import ctypes, json, os, socket
-from mkbgraph import sparql_sandbox
+from mkbgraph.sparql import sandbox as sparql_sandbox
 a, b = socket.socketpair()
 sparql_sandbox.install()
 out = {}

@@ -1,4 +1,4 @@
-"""The lexical SPARQL screen (`mkbgraph.sparql_guard.screen`), attacked and cross-checked with the engine.
+"""The lexical SPARQL screen (`mkbgraph.sparql.screen.screen`), attacked and cross-checked with the engine.
 
 The screen must read each text the way pyoxigraph, the engine that executes it, reads it. So every
 disguise the screen refuses is also given to pyoxigraph, to prove the trick is real: the engine
@@ -17,7 +17,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from mkbgraph.sparql_guard import (
+from mkbgraph.sparql.screen import (
     MAX_QUERY_CHARS,
     MAX_READINGS,
     QueryRefused,
@@ -378,7 +378,7 @@ def test_the_form_is_the_first_keyword_after_the_prologue(text: str, form: str) 
 
 
 def test_every_canned_query_screens_to_the_form_the_engine_reads() -> None:
-    from mkbgraph.settings import PROJECT_ROOT
+    from mkbgraph.config import PROJECT_ROOT
 
     files = sorted((PROJECT_ROOT / "queries").glob("*.rq"))
     assert files
@@ -528,7 +528,7 @@ def test_verdicts_are_cached_and_errors_are_fresh() -> None:
 
 def test_the_screen_imports_neither_rdflib_nor_pyparsing() -> None:
     code = (
-        "import sys, mkbgraph.sparql_guard as g; g.screen('SELECT * {}');"
+        "import sys, mkbgraph.sparql.screen as g; g.screen('SELECT * {}');"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'pyparsing'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

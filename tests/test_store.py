@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal, URIRef
 
-from mkbgraph.namespaces import sparql_prefix_block
-from mkbgraph.settings import Settings
-from mkbgraph.store import BACKENDS, LiveGraph
+from mkbgraph.config import Settings
+from mkbgraph.graph.store import BACKENDS, LiveGraph
+from mkbgraph.vocab import sparql_prefix_block
 
 Q_MOTION = (
     sparql_prefix_block()

@@ -17,8 +17,8 @@ from urllib.parse import urlparse
 import pytest
 import uvicorn
 
-from mkbgraph.app import create_app
-from mkbgraph.settings import PROJECT_ROOT, Settings
+from mkbgraph.api.app import create_app
+from mkbgraph.config import PROJECT_ROOT, Settings
 from tests.test_web_pages import ID, make_settings, tracer_turtle
 from tests.test_web_xss import HOSTILE
 
@@ -334,7 +334,7 @@ def test_main_pages_screenshots_and_accessibility(
 
 
 def test_standalone_network_file_works_offline(browser: object, tmp_path: Path) -> None:
-    from mkbgraph.cli_web import render_network_html
+    from mkbgraph.cli.web import render_network_html
 
     target = tmp_path / "network.html"
     target.write_text(render_network_html(Settings(validate_on_load=False)), encoding="utf-8")

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from mkbgraph.app import create_app
-from mkbgraph.network_metrics import CACHE, MetricOptions
-from mkbgraph.settings import Settings
+from mkbgraph.api.app import create_app
+from mkbgraph.config import Settings
+from mkbgraph.network.metrics import CACHE, MetricOptions
 from tests.test_network_graphs import BRIDGE, REQUESTS, STAR, iri, write_data
 
 PAGE = "/network/key-players"
@@ -291,7 +291,7 @@ def test_the_api_refuses_an_unknown_table_format(star: TestClient) -> None:
 
 
 def test_figures_are_computed_once_per_snapshot(star: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    import mkbgraph.network_metrics as metrics
+    import mkbgraph.network.metrics as metrics
 
     for thread in threading.enumerate():  # let the warm-up of the fixture's app finish first
         if thread.name == "network-warm":

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 
-from mkbgraph.app import create_app
-from mkbgraph.settings import Settings
+from mkbgraph.api.app import create_app
+from mkbgraph.config import Settings
 from mkbgraph.web.views import ANSWERED, NO_FOLLOW_UP, PARTLY, follow_up
 
 ID = "https://w3id.org/mkbgraph/id/"

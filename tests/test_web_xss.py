@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from mkbgraph.app import create_app
+from mkbgraph.api.app import create_app
 from tests.test_web_pages import ID, make_settings, tracer_turtle
 
 HOSTILE = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
@@ -97,7 +97,7 @@ def test_data_forms_carry_hostile_text_verbatim(client: TestClient) -> None:
 
 
 def test_standalone_network_html_is_escaped(client: TestClient, tmp_path: Path) -> None:
-    from mkbgraph.cli_web import render_network_html
+    from mkbgraph.cli.web import render_network_html
 
     settings = client.app.state.settings  # type: ignore[attr-defined]
     html = render_network_html(settings)

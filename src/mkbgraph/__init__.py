@@ -12,30 +12,30 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ._version import __version__
+from mkbgraph._version import __version__
 
 #: Public name -> module that defines it.
 _EXPORTS: dict[str, str] = {
-    "BACKENDS": "store",
-    "CannedQuery": "queries",
-    "Catalogue": "queries",
-    "LiveGraph": "store",
-    "LoadError": "load",
-    "QueryEngine": "engine",
-    "SelectResult": "store",
-    "Settings": "settings",
-    "Snapshot": "store",
-    "Store": "store",
-    "ValidationReport": "load",
-    "Violation": "load",
-    "build_snapshot": "store",
-    "compute_coverage": "coverage",
-    "create_app": "app",
-    "get_settings": "settings",
-    "graph_stats": "stats",
-    "load_graph": "load",
-    "run_select": "engine",
-    "validate": "load",
+    "BACKENDS": "graph.store",
+    "CannedQuery": "sparql.catalogue",
+    "Catalogue": "sparql.catalogue",
+    "LiveGraph": "graph.store",
+    "LoadError": "graph.load",
+    "QueryEngine": "sparql.engine",
+    "SelectResult": "graph.store",
+    "Settings": "config",
+    "Snapshot": "graph.store",
+    "Store": "graph.store",
+    "ValidationReport": "graph.load",
+    "Violation": "graph.load",
+    "build_snapshot": "graph.store",
+    "compute_coverage": "graph.coverage",
+    "create_app": "api.app",
+    "get_settings": "config",
+    "graph_stats": "graph.stats",
+    "load_graph": "graph.load",
+    "run_select": "sparql.engine",
+    "validate": "graph.load",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -1,5 +1,5 @@
 """`python -m mkbgraph` runs the CLI."""
 
-from .cli import main
+from mkbgraph.cli.main import main
 
 main()

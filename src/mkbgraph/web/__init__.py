@@ -1,6 +1,6 @@
 """The web app's pages: motion tracer, organisation and entity pages, themes, data quality,
 SPARQL editor and the interactive network view. `register(app)` mounts them all."""
 
-from .pages import register
+from mkbgraph.web.pages import register
 
 __all__ = ["register"]

@@ -13,8 +13,8 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from ..settings import Settings
-from .network_view import vis_asset_dir
+from mkbgraph.config import Settings
+from mkbgraph.web.network_view import vis_asset_dir
 
 STATIC_DIR = Path(__file__).parent / "static"
 YASGUI_BUILD = Path("@zazuko") / "yasgui" / "build"

@@ -1,7 +1,7 @@
 """The "key players" page: who is central, who leads, where coordination is thin (issue 8).
 
 Server-rendered (Jinja2, autoescaped) and complete without JavaScript. Every figure comes from
-the per-snapshot network analysis (`network_metrics.analysis`), which computes each ranking,
+the per-snapshot network analysis (`mkbgraph.network.metrics.analysis`), which computes each ranking,
 gap list and community split once per loaded graph (per theme on first ask) and keeps it: a
 request only sorts and renders. The theme is chosen with `?theme=<slug>` so every view has a
 stable URL; the same figures are offered as JSON and CSV under `/api/network/...`.
@@ -16,9 +16,9 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..network_metrics import MetricOptions, NetworkAnalysis, analysis
-from ..network_paths import ResolveError
-from ..store import Snapshot
+from mkbgraph.graph.store import Snapshot
+from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis, analysis
+from mkbgraph.network.paths import ResolveError
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def key_players_page(
     sort: str = Query("pagerank", pattern=SORT_PATTERN),
 ) -> HTMLResponse:
     """Rankings, roles, coordination gaps and communities, overall or for one theme."""
-    from .pages import render
+    from mkbgraph.web.pages import render
 
     result = _analysis(request)
     try:

@@ -7,30 +7,29 @@ Our own Jinja2 template (autoescaped) embeds the records as JSON and loads vis-n
 installed pyvis package, so nothing leaves 127.0.0.1. No record carries a ``title`` (vis-network
 renders title strings as HTML); the page's script builds tooltips and the side panel as text.
 
-The projection comes from the network module (`mkbgraph.network.full_graph`) when it is there;
-until then a projection of our own with the same node and edge attributes is used. Layout,
-centrality and communities are computed once per loaded graph and cached: a spring layout of
-2,000 nodes takes seconds, far too slow per request.
+The projection, layout, centrality and communities come from the network package
+(`mkbgraph.network`), computed once per loaded graph and cached: a layout of 2,000 nodes takes
+seconds, far too slow per request.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph
 
-from ..namespaces import ID, MKB, ORG, PROV, sparql_prefix_block
-from ..store import Snapshot
-from .rendering import KIND_NAMES, Labels, local_path
+from mkbgraph.graph.store import Snapshot
+from mkbgraph.network.metrics import layout, node_metrics
+from mkbgraph.network.projection import full_graph
+from mkbgraph.vocab import ID, MKB, sparql_prefix_block
+from mkbgraph.web.rendering import KIND_NAMES, Labels, local_path
 
 #: Node kind -> (colour, vis-network shape, Dutch name shown in the legend).
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
@@ -62,105 +61,15 @@ COMMUNITY_COLOURS = (
 LAYOUT_SCALE = 1000.0
 
 # --------------------------------------------------------------------------------------------
-# Projection (fallback until the network module lands)
-
-_KIND_CLASSES: dict[str, URIRef] = {
-    "action": MKB.Action,
-    "motion": MKB.Motion,
-    "request": MKB.ParliamentaryRequest,
-    "instrument": MKB.Instrument,
-    "regional_deal": MKB.RegionalDeal,
-    "region": MKB.Region,
-    "organisation": ORG.Organization,
-}
-#: (predicate, relation, source kinds) of the fallback projection; edges point from the subject.
-_RELATIONS: tuple[tuple[URIRef, str], ...] = (
-    (MKB.responsibleOrganisation, "responsible"),
-    (MKB.involvedOrganisation, "involved"),
-    (MKB.funder, "funds"),
-    (MKB.answers, "answers"),
-    (MKB.usesInstrument, "uses"),
-    (MKB.concernsRegion, "in_region"),
-    (MKB.concernsRegionalDeal, "in_deal"),
-    (MKB.ownerOrganisation, "owns"),
-    (MKB.executingOrganisation, "executes"),
-    (MKB.partner, "partner"),
-)
+# Projection
 
 
 def project(graph: Graph) -> nx.MultiDiGraph:
-    """The view's part of the projection: the network module's full graph when present, else ours,
-    keeping only the kinds the view draws (actions, organisations, requests, instruments, deals, regions)."""
-    full_graph = _module_function("mkbgraph.network", "full_graph")
-    full = full_graph(graph) if full_graph is not None else fallback_projection(graph)
+    """The view's part of the network module's full graph: only the kinds the view draws
+    (actions, organisations, requests, instruments, deals, regions)."""
+    full = full_graph(graph)
     keep = [n for n, kind in full.nodes(data="kind") if kind in KIND_STYLE]
     return full.subgraph(keep).copy()  # type: ignore[no-any-return]
-
-
-def _module_function(module_name: str, name: str) -> Callable[..., Any] | None:
-    """A function of another mkbgraph module if that module exists and has it."""
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, name, None)
-
-
-def _label(graph: Graph, node: URIRef) -> str:
-    for prop in (SKOS.prefLabel, RDFS.label):
-        values = list(graph.objects(node, prop))
-        for lang in ("nl", "en", None):
-            for v in values:
-                if getattr(v, "language", None) == lang:
-                    return str(v)
-    return str(node).rsplit("/", 1)[-1]
-
-
-def fallback_projection(graph: Graph) -> nx.MultiDiGraph:
-    """Actions, organisations, requests, instruments, deals and regions with their relations."""
-    kinds: dict[URIRef, str] = {}
-    subclasses = {
-        kind: set(graph.transitive_subjects(RDFS.subClassOf, cls)) for kind, cls in _KIND_CLASSES.items()
-    }
-    for kind, classes in subclasses.items():
-        for cls in classes:
-            for node in graph.subjects(RDF.type, cls):
-                if isinstance(node, URIRef):
-                    kinds.setdefault(node, kind)
-    network = nx.MultiDiGraph()
-    for node, kind in kinds.items():
-        abbreviations = sorted((str(a) for a in graph.objects(node, SKOS.altLabel)), key=len)
-        network.add_node(
-            str(node),
-            kind=kind,
-            label=_label(graph, node),
-            abbr=abbreviations[0] if abbreviations else "",
-            themes=sorted(str(t) for t in graph.objects(node, MKB.theme)),
-        )
-    for predicate, relation in _RELATIONS:
-        for s, o in graph.subject_objects(predicate):
-            if s in kinds and o in kinds:
-                quote, section = _quote(graph, s)  # type: ignore[arg-type]
-                network.add_edge(
-                    str(s),
-                    str(o),
-                    key=relation,
-                    relation=relation,
-                    label=RELATION_STYLE[relation][0],
-                    predicate=str(predicate),
-                    quote=quote,
-                    section=section,
-                )
-    return network
-
-
-def _quote(graph: Graph, subject: URIRef) -> tuple[str, str]:
-    for excerpt in graph.objects(subject, PROV.wasDerivedFrom):
-        value = graph.value(excerpt, PROV.value)
-        if value is not None:
-            section = graph.value(excerpt, MKB.inSection)
-            return str(value), str(section or "")
-    return "", ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,38 +77,21 @@ def _quote(graph: Graph, subject: URIRef) -> tuple[str, str]:
 
 
 def compute_layout(snapshot: Snapshot, network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Positions for every node: the network module's per-snapshot layout, else a spring layout here."""
-    layout = _module_function("mkbgraph.network_metrics", "layout")
-    if layout is not None:
-        positions = layout(snapshot)
-        if all(n in positions for n in network.nodes):
-            return {str(n): (float(positions[n][0]), float(positions[n][1])) for n in network.nodes}
-    simple = nx.Graph(network.to_undirected())
-    if simple.number_of_nodes() == 0:
-        return {}
-    k = 1.5 / math.sqrt(simple.number_of_nodes())
-    found = nx.spring_layout(simple, seed=7, k=k, iterations=60)
-    return {str(n): (float(x), float(y)) for n, (x, y) in found.items()}
+    """Positions for every node, from the network module's per-snapshot layout."""
+    positions = layout(snapshot)
+    return {
+        str(n): (float(positions[n][0]), float(positions[n][1])) if n in positions else (0.0, 0.0)
+        for n in network.nodes
+    }
 
 
 def compute_metrics(snapshot: Snapshot, network: nx.MultiDiGraph) -> dict[str, tuple[float, int]]:
-    """(centrality, community) per node: PageRank and Louvain community from the network module,
-    else degree centrality and Louvain on the view's own graph."""
-    node_metrics = _module_function("mkbgraph.network_metrics", "node_metrics")
-    if node_metrics is not None:
-        metrics = node_metrics(snapshot)
-        if all(n in metrics for n in network.nodes):
-            return {
-                n: (float(metrics[n].get("pagerank", 0.0)), int(metrics[n].get("community", -1)))
-                for n in network.nodes
-            }
-    simple = nx.Graph(network.to_undirected())
-    if simple.number_of_nodes() == 0:
-        return {}
-    centrality = nx.degree_centrality(simple) if simple.number_of_nodes() > 1 else dict.fromkeys(simple, 0.0)
-    communities = sorted(nx.community.louvain_communities(simple, seed=1), key=lambda c: (-len(c), min(c)))
-    membership = {n: i for i, members in enumerate(communities) for n in members}
-    return {str(n): (float(centrality[n]), membership.get(n, -1)) for n in simple.nodes}
+    """(centrality, community) per node: PageRank and Louvain community from the network module."""
+    metrics = node_metrics(snapshot)
+    return {
+        n: (float(metrics.get(n, {}).get("pagerank", 0.0)), int(metrics.get(n, {}).get("community", -1)))
+        for n in network.nodes
+    }
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,16 +22,23 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from rdflib import Graph, URIRef
 
-from ..engine import get_engine
-from ..load import ValidationReport, load_shapes, parse_files, validate
-from ..namespaces import ID, MKB, PREFIXES, bind_prefixes
-from ..settings import Settings
-from ..sparql_guard import QueryRejected
-from ..store import Snapshot
-from . import key_players, views
-from .assets import register_assets, yasgui_available
-from .network_view import NetworkFilter, NetworkModel, build_model_for, legend, options_for, page_data
-from .rendering import (
+from mkbgraph.config import Settings
+from mkbgraph.graph.load import ValidationReport, load_shapes, parse_files, validate
+from mkbgraph.graph.store import Snapshot
+from mkbgraph.sparql.engine import get_engine
+from mkbgraph.sparql.screen import QueryRejected
+from mkbgraph.vocab import ID, MKB, PREFIXES, bind_prefixes
+from mkbgraph.web import key_players, views
+from mkbgraph.web.assets import register_assets, yasgui_available
+from mkbgraph.web.network_view import (
+    NetworkFilter,
+    NetworkModel,
+    build_model_for,
+    legend,
+    options_for,
+    page_data,
+)
+from mkbgraph.web.rendering import (
     KIND_NAMES,
     STATUS_COLOURS,
     Labels,
@@ -395,7 +402,7 @@ def quality(request: Request) -> HTMLResponse:
 
 def _catalogue(request: Request) -> Any:
     """The canned query catalogue (the SPARQL module's), loaded once per snapshot."""
-    from ..queries import Catalogue
+    from mkbgraph.sparql.catalogue import Catalogue
 
     settings: Settings = request.app.state.settings
     return _cache(request).get(_snapshot(request), "catalogue", lambda: Catalogue.load(settings.queries_dir))
@@ -441,7 +448,7 @@ async def canned_form(request: Request, name: str) -> HTMLResponse:
     Async: the wait for the query worker happens on the event loop, never in a thread of the
     pool the other pages share (40 slow queries used to freeze the site); labels and the page
     are made in a thread."""
-    from ..queries import ParameterError
+    from mkbgraph.sparql.catalogue import ParameterError
 
     catalogue = _catalogue(request)
     canned = catalogue.get(name)

@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ID, MKB, PREFIXES, sparql_prefix_block
-from ..store import Store
+from mkbgraph.graph.store import Store
+from mkbgraph.vocab import ID, MKB, PREFIXES, sparql_prefix_block
 
 #: Preferred label properties, best first; Dutch before English before untagged.
 LABEL_PROPERTIES = ("skos:prefLabel", "rdfs:label", "dcterms:title", "foaf:name", "schema:name")

@@ -17,10 +17,18 @@ from typing import Any, TypeVar
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ID, MKB, sparql_prefix_block
-from ..stats import graph_stats
-from ..store import Snapshot, Store
-from .rendering import KIND_NAMES, Labels, build_labels, format_euro, iri_values, kind_of, local_path
+from mkbgraph.graph.stats import graph_stats
+from mkbgraph.graph.store import Snapshot, Store
+from mkbgraph.vocab import ID, MKB, sparql_prefix_block
+from mkbgraph.web.rendering import (
+    KIND_NAMES,
+    Labels,
+    build_labels,
+    format_euro,
+    iri_values,
+    kind_of,
+    local_path,
+)
 
 T = TypeVar("T")
 
@@ -713,7 +721,7 @@ def entity_detail(store: Store, labels: Labels, iri: str, max_incoming: int = 50
 
 def _value(term: Node, labels: Labels) -> PropertyValue:
     if isinstance(term, Literal):
-        from .rendering import format_value
+        from mkbgraph.web.rendering import format_value
 
         note = term.language or (labels.of(term.datatype).split(":")[-1] if term.datatype else "")
         return PropertyValue(format_value(term), None, note)

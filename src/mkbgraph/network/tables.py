@@ -11,7 +11,7 @@ import csv
 import io
 from typing import Any
 
-from .network_export import LIST_SEPARATOR
+from mkbgraph.network.export import LIST_SEPARATOR
 
 #: The columns of the key-players table, in order.
 KEY_PLAYER_COLUMNS = (

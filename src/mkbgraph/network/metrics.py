@@ -21,11 +21,17 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph
 
-from . import network_layout
-from .network import ACTION_ROLES, REQUEST_KINDS, full_graph, nodes_of_kind, stakeholder_graph
-from .network_paths import ResourceIndex, connections, explained_path
-from .settings import Settings
-from .store import LiveGraph, Snapshot
+from mkbgraph.config import Settings
+from mkbgraph.graph.store import LiveGraph, Snapshot
+from mkbgraph.network import layout as network_layout
+from mkbgraph.network.paths import ResourceIndex, connections, explained_path
+from mkbgraph.network.projection import (
+    ACTION_ROLES,
+    REQUEST_KINDS,
+    full_graph,
+    nodes_of_kind,
+    stakeholder_graph,
+)
 
 #: How many organisations each "most" ranking lists.
 TOP = 10

@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
-from .namespaces import MKB
+from mkbgraph.vocab import MKB
 
 #: Chapter headings in reading order: (key, title, line pattern). A chapter runs to the next one.
 CHAPTERS: list[tuple[str, str, re.Pattern[str]]] = [

@@ -33,7 +33,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from .engine import (
+from mkbgraph.config import Settings
+from mkbgraph.graph.store import SelectResult, Snapshot
+from mkbgraph.sparql.catalogue import CannedQuery, Catalogue, ParameterError
+from mkbgraph.sparql.engine import (
     ENTRY_OVERHEAD,
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -42,11 +45,8 @@ from .engine import (
     Serialized,
     get_engine,
 )
-from .namespaces import MKB, PREFIXES, SD, VOID, bind_prefixes
-from .queries import CannedQuery, Catalogue, ParameterError
-from .settings import Settings
-from .sparql_guard import QueryRejected, refuse_update
-from .store import SelectResult, Snapshot
+from mkbgraph.sparql.screen import QueryRejected, refuse_update
+from mkbgraph.vocab import MKB, PREFIXES, SD, VOID, bind_prefixes
 
 router = APIRouter()
 logger = logging.getLogger(__name__)

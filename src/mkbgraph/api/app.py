@@ -28,10 +28,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ._version import __version__
-from .settings import Settings, get_settings
-from .sparql_guard import QueryRejected
-from .store import LiveGraph, ReloadOutcome
+from mkbgraph._version import __version__
+from mkbgraph.config import Settings, get_settings
+from mkbgraph.graph.store import LiveGraph, ReloadOutcome
+from mkbgraph.sparql.screen import QueryRejected
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +251,9 @@ async def _asgi_get(app: FastAPI, path: str) -> int:
 
 def _registrations() -> list:  # type: ignore[type-arg]
     """The `register(app)` functions of the feature modules, in mounting order."""
-    from . import network_api, sparql_api, web
+    from mkbgraph import web
+    from mkbgraph.api import network as network_api
+    from mkbgraph.api import sparql as sparql_api
 
     return [sparql_api.register, network_api.register, web.register]
 

@@ -30,11 +30,18 @@ import rdflib.plugins.sparql
 from rdflib import Graph
 from rdflib.term import Node
 
-from .graph_view import graph_view
-from .graph_view import to_rdflib as _to_rdflib
-from .load import LoadError, ValidationReport, content_digest, load_graph, rdf_files, validation_report
-from .namespaces import bind_prefixes
-from .settings import Settings
+from mkbgraph.config import Settings
+from mkbgraph.graph.load import (
+    LoadError,
+    ValidationReport,
+    content_digest,
+    load_graph,
+    rdf_files,
+    validation_report,
+)
+from mkbgraph.graph.view import graph_view
+from mkbgraph.graph.view import to_rdflib as _to_rdflib
+from mkbgraph.vocab import bind_prefixes
 
 Row = tuple[Node | None, ...]
 

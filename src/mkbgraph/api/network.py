@@ -1,6 +1,6 @@
 """The network analytics as JSON under `/api/network/...`, documented in OpenAPI.
 
-Every figure comes from the per-snapshot cache (`network_metrics.analysis`): a request never
+Every figure comes from the per-snapshot cache (`mkbgraph.network.metrics.analysis`): a request never
 computes a metric that an earlier request (or the warm-up thread started at registration)
 already computed for the same loaded graph. Errors share one shape:
 `{"error": {"status": 404, "title": "...", "detail": "...", "candidates": [...]}}` (candidates
@@ -15,11 +15,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from .network import PROJECTIONS, nodes_of_kind
-from .network_export import EXPORT_FORMATS, export_graph
-from .network_metrics import MetricOptions, NetworkAnalysis, analysis, attach
-from .network_paths import AmbiguousResource, NoPath, ResolveError
-from .network_tables import (
+from mkbgraph.graph.store import Snapshot
+from mkbgraph.network.export import EXPORT_FORMATS, export_graph
+from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis, analysis, attach
+from mkbgraph.network.paths import AmbiguousResource, NoPath, ResolveError
+from mkbgraph.network.projection import PROJECTIONS, nodes_of_kind
+from mkbgraph.network.tables import (
     COMMUNITY_COLUMNS,
     GAP_COLUMNS,
     KEY_PLAYER_COLUMNS,
@@ -28,7 +29,6 @@ from .network_tables import (
     key_player_rows,
     to_csv,
 )
-from .store import Snapshot
 
 TAG = "network"
 THEME_HELP = (

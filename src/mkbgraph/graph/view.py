@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.store import Store
 from rdflib.term import Node
 
-from .namespaces import bind_prefixes
+from mkbgraph.vocab import bind_prefixes
 
 _DEFAULT = ox.DefaultGraph()
 
@@ -77,7 +77,9 @@ class OxigraphView(Store):
         if any(isinstance(t, Graph | list | tuple) for t in (s, p, o)):
             raise TypeError("path and graph patterns are not supported by the read-only view")
         try:
-            quads = self._ox.quads_for_pattern(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _DEFAULT)
+            # read out at once: pyoxigraph's iterator belongs to this thread, and a generator
+            # left half-read (``graph.value`` takes one item) may be collected on another one
+            quads = list(self._ox.quads_for_pattern(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _DEFAULT))
         except (TypeError, ValueError):
             return  # a term the store cannot hold (a literal in subject position): no match
         for quad in quads:

@@ -19,11 +19,11 @@ from rdflib.term import Node
 from rich.console import Console
 from rich.table import Table
 
-from .load import LoadError, load_graph
-from .queries import CannedQuery, Catalogue, ParameterError, QueryFileError, parse_query_file
-from .settings import Settings, get_settings
-from .sparql_guard import QueryRejected, screen
-from .store import BACKENDS, SelectResult
+from mkbgraph.config import Settings, get_settings
+from mkbgraph.graph.load import LoadError, load_graph
+from mkbgraph.graph.store import BACKENDS, SelectResult
+from mkbgraph.sparql.catalogue import CannedQuery, Catalogue, ParameterError, QueryFileError, parse_query_file
+from mkbgraph.sparql.screen import QueryRejected, screen
 
 #: Output format -> writer of a SELECT result as text.
 OUTPUT_FORMATS = ("table", "csv", "json", "tsv")
@@ -118,7 +118,7 @@ def list_queries(settings: Settings) -> list[CannedQuery]:
 
 
 def _short(term: Node | None) -> str:
-    from .namespaces import PREFIXES
+    from mkbgraph.vocab import PREFIXES
 
     text = _text(term)
     if term is not None and not isinstance(term, Literal):

@@ -22,7 +22,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from .namespaces import PREFIXES
+from mkbgraph.vocab import PREFIXES
 
 #: Kinds skipped as intermediate steps unless asked for (they connect everything in a theme).
 HUB_KINDS: frozenset[str] = frozenset({"theme", "action_line"})

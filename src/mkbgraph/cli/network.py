@@ -16,12 +16,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .load import LoadError, load_graph
-from .network import PROJECTIONS, full_graph
-from .network_export import EXPORT_FORMATS, export_graph
-from .network_metrics import MetricOptions, NetworkAnalysis
-from .network_paths import NoPath, ResolveError, describe_path
-from .settings import Settings, get_settings
+from mkbgraph.config import Settings, get_settings
+from mkbgraph.graph.load import LoadError, load_graph
+from mkbgraph.network.export import EXPORT_FORMATS, export_graph
+from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis
+from mkbgraph.network.paths import NoPath, ResolveError, describe_path
+from mkbgraph.network.projection import PROJECTIONS, full_graph
 
 network_app = typer.Typer(
     help="Network analytics: key players, coordination gaps, paths, communities, exports.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .settings import get_settings
+from mkbgraph.config import get_settings
 
 _settings = get_settings()
 

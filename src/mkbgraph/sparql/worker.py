@@ -1,7 +1,7 @@
 """A query worker: a small process that opens the on-disk Oxigraph store read-only, walls itself
-in (`sparql_sandbox`), and answers queries from the server over a socket pair, as bytes.
+in (`mkbgraph.sparql.sandbox`), and answers queries from the server over a socket pair, as bytes.
 
-Run by the engine as ``python -m mkbgraph.sparql_worker FD STORE PARENT_PID MEMORY_MB PREFIXES
+Run by the engine as ``python -m mkbgraph.sparql.worker FD STORE PARENT_PID MEMORY_MB PREFIXES
 [copy]``; it imports only the standard library and pyoxigraph, so a worker costs a few megabytes
 plus the pages of the store it touches, shared with every other worker through the page cache
 (or, with ``copy``, a private in-memory copy of a small store: see `open_store`).
@@ -35,7 +35,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from . import sparql_guard, sparql_sandbox
+from mkbgraph.sparql import sandbox, screen
 
 #: RDF format name -> pyoxigraph format, for CONSTRUCT and DESCRIBE.
 GRAPH_WRITERS: dict[str, ox.RdfFormat] = {
@@ -263,8 +263,8 @@ def answer(
     the text at all (a 100 KB text costs the screen about 12 ms)."""
     try:
         if SCREEN:
-            sparql_guard.screen(request["text"])
-    except sparql_guard.QueryRejected as exc:
+            screen.screen(request["text"])
+    except screen.QueryRejected as exc:
         refusal = {"status": "rejected", "http": exc.status, "code": exc.code, "title": exc.title}
         return {**refusal, "message": exc.message, "line": exc.line, "column": exc.column}, b""
     try:
@@ -322,12 +322,12 @@ def main(argv: list[str]) -> None:
     """Open the store, build the wall, say ready, serve."""
     fd, location, parent, memory_mb, prefixes = int(argv[1]), argv[2], int(argv[3]), int(argv[4]), argv[5]
     copy = len(argv) > 6 and argv[6] == "copy"
-    sparql_sandbox.die_with_parent(parent)
+    sandbox.die_with_parent(parent)
     conn = Connection(fd)
     try:
         store = open_store(location, copy)
-        sparql_sandbox.limit_memory(memory_mb)
-        sparql_sandbox.install()
+        sandbox.limit_memory(memory_mb)
+        sandbox.install()
     except Exception as exc:
         conn.send_bytes(json.dumps({"status": "failed", "message": f"{type(exc).__name__}: {exc}"}).encode())
         raise SystemExit(3) from exc

@@ -32,7 +32,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .namespaces import PREFIXES
+from mkbgraph.vocab import PREFIXES
 
 
 class QueryFileError(Exception):

@@ -15,14 +15,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli_network import network_app
-from .cli_query import register as register_query_commands
-from .cli_web import register as register_network_html
-from .coverage import compute_coverage
-from .load import LoadError, ValidationReport, load_graph
-from .settings import Settings, get_settings
-from .stats import graph_stats
-from .store import BACKENDS
+from mkbgraph.cli.network import network_app
+from mkbgraph.cli.query import register as register_query_commands
+from mkbgraph.cli.web import register as register_network_html
+from mkbgraph.config import Settings, get_settings
+from mkbgraph.graph.coverage import compute_coverage
+from mkbgraph.graph.load import LoadError, ValidationReport, load_graph
+from mkbgraph.graph.stats import graph_stats
+from mkbgraph.graph.store import BACKENDS
 
 app = typer.Typer(
     help="mkbgraph: the MKB-actieplan 2019 progress report as a knowledge graph.", no_args_is_help=True
@@ -200,8 +200,8 @@ def serve(
     """Load and validate the graph, then serve the web app and SPARQL endpoint."""
     import uvicorn
 
-    from .app import create_app
-    from .store import InvalidGraphError
+    from mkbgraph.api.app import create_app
+    from mkbgraph.graph.store import InvalidGraphError
 
     settings = get_settings()
     logging.basicConfig(

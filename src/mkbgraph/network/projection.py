@@ -32,7 +32,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from .namespaces import ID, MKB, ORG, PERSON
+from mkbgraph.vocab import ID, MKB, ORG, PERSON
 
 #: Node kinds, in the order the first matching rdf:type wins (subclasses before superclasses).
 KIND_BY_CLASS: tuple[tuple[URIRef, str], ...] = (

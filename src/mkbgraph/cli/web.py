@@ -13,13 +13,20 @@ import typer
 from markupsafe import Markup
 from rdflib import URIRef
 
-from .load import LoadError
-from .settings import Settings, get_settings
-from .store import InvalidGraphError, build_snapshot
-from .web.assets import STATIC_DIR
-from .web.network_view import NetworkFilter, build_model_for, legend, options_for, page_data, vis_asset_dir
-from .web.pages import ENV
-from .web.rendering import build_labels
+from mkbgraph.config import Settings, get_settings
+from mkbgraph.graph.load import LoadError
+from mkbgraph.graph.store import InvalidGraphError, build_snapshot
+from mkbgraph.web.assets import STATIC_DIR
+from mkbgraph.web.network_view import (
+    NetworkFilter,
+    build_model_for,
+    legend,
+    options_for,
+    page_data,
+    vis_asset_dir,
+)
+from mkbgraph.web.pages import ENV
+from mkbgraph.web.rendering import build_labels
 
 
 def render_network_html(

@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .namespaces import SH, bind_prefixes
+from mkbgraph.vocab import SH, bind_prefixes
 
 #: File extension -> rdflib parser format. Only Turtle and N-Triples: a JSON-LD file can name a
 #: remote ``@context`` that the parser would fetch (the network at start-up, content from
@@ -279,7 +279,7 @@ def load_graph(
 
 def report_key(shape_files: Iterable[Path], data_fingerprint: str) -> str:
     """The cache key of a validation report: the shapes, the data, pySHACL's and our version."""
-    from ._version import __version__
+    from mkbgraph._version import __version__
 
     return content_digest(shape_files, data_fingerprint, importlib.metadata.version("pyshacl"), __version__)
 

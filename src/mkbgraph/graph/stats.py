@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from .namespaces import sparql_prefix_block
-from .store import Store
+from mkbgraph.graph.store import Store
+from mkbgraph.vocab import sparql_prefix_block
 
 #: stats key -> the class whose instances it counts (subclasses included via the ontology).
 COUNTED_CLASSES: dict[str, str] = {

@@ -4,11 +4,11 @@ query store, a fair scheduler in front of them, and a result cache keyed on the 
 Why processes: a thread cannot stop a query; a runaway one (a cross product, a catastrophic
 ``REGEX``) keeps burning a core after a thread-pool timeout. A worker that misses the deadline is
 killed (SIGKILL) and a new one is started, while the others go on answering. Each worker is a
-small ``python -m mkbgraph.sparql_worker`` process (stdlib + pyoxigraph) that opens the snapshot's
-store read-only, caps its own address space, installs a seccomp filter (`sparql_sandbox`: no
+small ``python -m mkbgraph.sparql.worker`` process (stdlib + pyoxigraph) that opens the snapshot's
+store read-only, caps its own address space, installs a seccomp filter (`mkbgraph.sparql.sandbox`: no
 socket of any family, so no ``SERVICE`` reaches the network however it is spelled) and returns
 answers already serialised, as bytes. Oxigraph, the engine that executes the text, is the only
-parser that decides; `sparql_guard.screen` in front of it is a fast lexical courtesy for clear 403s.
+parser that decides; `mkbgraph.sparql.screen` (run in the worker) is a fast lexical courtesy for clear 403s.
 
 Why a scheduler: two clients repeating a heavy query must not starve the rest. Each client (remote
 address) may run ``client_concurrency`` queries at once and queue ``client_queue`` more (429
@@ -55,10 +55,10 @@ import anyio
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import PREFIXES, bind_prefixes
-from .settings import Settings
-from .sparql_guard import QueryRefused, QueryRejected, QuerySyntaxError, QueryTooLong
-from .store import LiveGraph, OxigraphStore, SelectResult, Snapshot
+from mkbgraph.config import Settings
+from mkbgraph.graph.store import LiveGraph, OxigraphStore, SelectResult, Snapshot
+from mkbgraph.sparql.screen import QueryRefused, QueryRejected, QuerySyntaxError, QueryTooLong
+from mkbgraph.vocab import PREFIXES, bind_prefixes
 
 logger = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ def _start_worker(location: str, version: str, memory_mb: int, copy: bool) -> _W
             [
                 sys.executable,
                 "-m",
-                "mkbgraph.sparql_worker",
+                "mkbgraph.sparql.worker",
                 str(theirs.fileno()),
                 location,
                 str(os.getpid()),
