@@ -97,3 +97,26 @@ def test_coverage_json_reports_chapters() -> None:
     report = json.loads(result.stdout)
     assert {"samenvatting", "thema-1", "thema-7"} <= set(report["chapters"])
     assert report["total"]["bullets"] == 140
+
+
+def test_the_command_line_starts_without_the_library() -> None:
+    """`mkbgraph --help` imports no rdflib, FastAPI, networkx or pySHACL: they load when a command runs."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, mkbgraph.cli.main; "
+        "print(sorted(m for m in ('rdflib', 'fastapi', 'networkx', 'pyshacl', 'pyoxigraph') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_help_names_match_the_network_tables() -> None:
+    from mkbgraph.cli.network import EXPORT_FORMAT_NAMES, PROJECTION_NAMES
+    from mkbgraph.network.export import EXPORT_FORMATS
+    from mkbgraph.network.projection import PROJECTIONS
+
+    assert tuple(EXPORT_FORMATS) == EXPORT_FORMAT_NAMES
+    assert tuple(PROJECTIONS) == PROJECTION_NAMES

@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,11 +18,11 @@ from rich.table import Table
 from mkbgraph.cli.network import network_app
 from mkbgraph.cli.query import register as register_query_commands
 from mkbgraph.cli.web import register as register_network_html
-from mkbgraph.config import Settings, get_settings
-from mkbgraph.graph.coverage import compute_coverage
-from mkbgraph.graph.load import LoadError, ValidationReport, load_graph
-from mkbgraph.graph.stats import graph_stats
-from mkbgraph.graph.store import BACKENDS
+
+if TYPE_CHECKING:
+    from mkbgraph.config import Settings
+    from mkbgraph.graph.load import ValidationReport
+
 
 app = typer.Typer(
     help="mkbgraph: the MKB-actieplan 2019 progress report as a knowledge graph.", no_args_is_help=True
@@ -43,12 +43,16 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 
 
 def _settings(data: Path | None) -> Settings:
+    from mkbgraph.config import get_settings
+
     base = get_settings()
     return base.model_copy(update={"data_dir": data}) if data is not None else base
 
 
 def run_validate(settings: Settings) -> tuple[int, ValidationReport | None, str]:
     """Validate ontology + data against the shapes. Returns (exit code, report, error text)."""
+    from mkbgraph.graph.load import LoadError, load_graph
+
     try:
         loaded = load_graph(
             settings.ontology_dir,
@@ -103,6 +107,10 @@ def validate(
 
 def run_stats(settings: Settings) -> dict[str, int]:
     """Counts per kind over the loaded graph (validated or not: stats describe what is there)."""
+    from mkbgraph.graph.load import load_graph
+    from mkbgraph.graph.stats import graph_stats
+    from mkbgraph.graph.store import BACKENDS
+
     loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
     return graph_stats(BACKENDS[settings.backend](loaded.graph, files=loaded.files))
 
@@ -113,6 +121,8 @@ def stats(
     data: Annotated[Path | None, typer.Option(help="Data folder.")] = None,
 ) -> None:
     """Triples and resources per kind."""
+    from mkbgraph.graph.load import LoadError
+
     try:
         counts = run_stats(_settings(data))
     except LoadError as exc:
@@ -129,6 +139,8 @@ def stats(
 
 def run_export(settings: Settings, fmt: str) -> bytes:
     """The merged graph (ontology + data) serialized in the given format."""
+    from mkbgraph.graph.load import load_graph
+
     serializer, _ = EXPORT_FORMATS[fmt]
     loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
     return loaded.graph.serialize(format=serializer, encoding="utf-8")
@@ -141,6 +153,8 @@ def export(
     data: Annotated[Path | None, typer.Option(help="Data folder.")] = None,
 ) -> None:
     """Export the merged graph."""
+    from mkbgraph.graph.load import LoadError
+
     if fmt not in EXPORT_FORMATS:
         err.print(f"error: unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
         raise typer.Exit(2)
@@ -165,6 +179,9 @@ def coverage(
     data: Annotated[Path | None, typer.Option(help="Data folder.")] = None,
 ) -> None:
     """Which bullets of the report are modelled, per chapter; lists the bullets with no resource."""
+    from mkbgraph.graph.coverage import compute_coverage
+    from mkbgraph.graph.load import LoadError, load_graph
+
     settings = _settings(data)
     try:
         loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
@@ -201,6 +218,8 @@ def serve(
     import uvicorn
 
     from mkbgraph.api.app import create_app
+    from mkbgraph.config import get_settings
+    from mkbgraph.graph.load import LoadError
     from mkbgraph.graph.store import InvalidGraphError
 
     settings = get_settings()

@@ -10,18 +10,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from mkbgraph.config import Settings, get_settings
-from mkbgraph.graph.load import LoadError, load_graph
-from mkbgraph.network.export import EXPORT_FORMATS, export_graph
-from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis
-from mkbgraph.network.paths import NoPath, ResolveError, describe_path
-from mkbgraph.network.projection import PROJECTIONS, full_graph
+if TYPE_CHECKING:
+    from mkbgraph.config import Settings
+    from mkbgraph.network.metrics import NetworkAnalysis
+    from mkbgraph.network.paths import ResolveError
+
 
 network_app = typer.Typer(
     help="Network analytics: key players, coordination gaps, paths, communities, exports.",
@@ -30,17 +29,28 @@ network_app = typer.Typer(
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
+#: The names `mkbgraph.network.export.EXPORT_FORMATS` and `mkbgraph.network.projection.PROJECTIONS`
+#: offer, for the help text: ``--help`` must not import networkx (a test keeps these equal).
+EXPORT_FORMAT_NAMES = ("graphml", "gexf", "json", "csv")
+PROJECTION_NAMES = ("full", "stakeholder", "motion")
+
 DataOption = Annotated[Path | None, typer.Option(help="Data folder (default: data/turtle).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _settings(data: Path | None) -> Settings:
+    from mkbgraph.config import get_settings
+
     base = get_settings()
     return base.model_copy(update={"data_dir": data}) if data is not None else base
 
 
 def load_analysis(settings: Settings) -> NetworkAnalysis:
     """Parse ontology and data (unvalidated: analytics describe what is there) and project them."""
+    from mkbgraph.graph.load import load_graph
+    from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis
+    from mkbgraph.network.projection import full_graph
+
     loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
     return NetworkAnalysis(
         loaded.fingerprint, loaded.graph, full_graph(loaded.graph), MetricOptions.from_settings(settings)
@@ -74,12 +84,17 @@ def run_communities(analysis: NetworkAnalysis) -> dict[str, Any]:
 
 def run_export(analysis: NetworkAnalysis, fmt: str, projection: str = "full") -> bytes:
     """One projection (full, stakeholder, motion) in one format (graphml, gexf, json, csv)."""
+    from mkbgraph.network.export import export_graph
+    from mkbgraph.network.projection import PROJECTIONS
+
     if projection not in PROJECTIONS:
         raise ValueError(f"unknown graph {projection!r}; choose one of {', '.join(PROJECTIONS)}")
     return export_graph(PROJECTIONS[projection](analysis.full), fmt)
 
 
 def _load(data: Path | None) -> NetworkAnalysis:
+    from mkbgraph.graph.load import LoadError
+
     try:
         return load_analysis(_settings(data))
     except LoadError as exc:
@@ -110,6 +125,8 @@ def stats(
     top: Annotated[int, typer.Option(help="Organisations shown in the ranking table.")] = 15,
 ) -> None:
     """Key players (centrality, who leads, who partners, who acts alone) and coordination gaps."""
+    from mkbgraph.network.paths import ResolveError
+
     analysis = _load(data)
     try:
         result = run_stats(analysis, theme)
@@ -167,6 +184,8 @@ def path(
     data: DataOption = None,
 ) -> None:
     """How two resources are connected: the shortest chain of relations, each with its source quote."""
+    from mkbgraph.network.paths import NoPath, ResolveError, describe_path
+
     analysis = _load(data)
     try:
         result = run_path(analysis, source, target, through_hubs)
@@ -209,12 +228,15 @@ def communities(
 
 @network_app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help=" | ".join(EXPORT_FORMATS))] = "graphml",
+    fmt: Annotated[str, typer.Option("--format", help=" | ".join(EXPORT_FORMAT_NAMES))] = "graphml",
     output: Annotated[Path | None, typer.Option(help="File to write (default: standard output).")] = None,
-    graph: Annotated[str, typer.Option(help=" | ".join(PROJECTIONS))] = "full",
+    graph: Annotated[str, typer.Option(help=" | ".join(PROJECTION_NAMES))] = "full",
     data: DataOption = None,
 ) -> None:
     """Export a projection for Gephi, Cytoscape (GraphML, GEXF), D3 (node-link JSON) or a spreadsheet (CSV)."""
+    from mkbgraph.network.export import EXPORT_FORMATS
+    from mkbgraph.network.projection import PROJECTIONS
+
     if fmt not in EXPORT_FORMATS or graph not in PROJECTIONS:
         err.print(
             f"error: choose --format from {', '.join(EXPORT_FORMATS)} and --graph from {', '.join(PROJECTIONS)}",

@@ -11,19 +11,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rdflib import Literal
-from rdflib.term import Node
 from rich.console import Console
 from rich.table import Table
 
-from mkbgraph.config import Settings, get_settings
-from mkbgraph.graph.load import LoadError, load_graph
-from mkbgraph.graph.store import BACKENDS, SelectResult
-from mkbgraph.sparql.catalogue import CannedQuery, Catalogue, ParameterError, QueryFileError, parse_query_file
-from mkbgraph.sparql.screen import QueryRejected, screen
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from mkbgraph.config import Settings
+    from mkbgraph.graph.store import SelectResult
+    from mkbgraph.sparql.catalogue import CannedQuery
+
 
 #: Output format -> writer of a SELECT result as text.
 OUTPUT_FORMATS = ("table", "csv", "json", "tsv")
@@ -45,6 +45,8 @@ class QueryNotFound(Exception):
 
 def resolve_query(name_or_file: str, settings: Settings) -> CannedQuery:
     """A canned query by name, or a ``.rq`` file (its header is optional there)."""
+    from mkbgraph.sparql.catalogue import CannedQuery, Catalogue, QueryFileError, parse_query_file
+
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.is_file():
         try:
@@ -63,6 +65,8 @@ def resolve_query(name_or_file: str, settings: Settings) -> CannedQuery:
 
 def parse_params(pairs: list[str]) -> dict[str, list[str]]:
     """``key=value`` strings into a mapping; a key given twice means several values."""
+    from mkbgraph.sparql.catalogue import ParameterError
+
     values: dict[str, list[str]] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -74,6 +78,10 @@ def parse_params(pairs: list[str]) -> dict[str, list[str]]:
 
 def run_query(name_or_file: str, params: dict[str, list[str]], settings: Settings) -> QueryOutput:
     """Bind, screen and run a query on the configured store (rows capped at ``max_rows``)."""
+    from mkbgraph.graph.load import load_graph
+    from mkbgraph.graph.store import BACKENDS
+    from mkbgraph.sparql.screen import screen
+
     canned = resolve_query(name_or_file, settings)
     text = canned.bind(params)
     form = screen(text).form
@@ -113,11 +121,15 @@ def format_result(result: SelectResult, fmt: str) -> str:
 
 def list_queries(settings: Settings) -> list[CannedQuery]:
     """The canned queries, by name."""
+    from mkbgraph.sparql.catalogue import Catalogue
+
     catalogue = Catalogue.load(settings.queries_dir)
     return [catalogue.queries[n] for n in catalogue.names()]
 
 
 def _short(term: Node | None) -> str:
+    from rdflib import Literal
+
     from mkbgraph.vocab import PREFIXES
 
     text = _text(term)
@@ -129,7 +141,7 @@ def _short(term: Node | None) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    """Add `query` and `queries` to the main CLI."""
+    """Add `query` and `queries` to the main CLI (the library is imported when a command runs)."""
     console = Console()
     err = Console(stderr=True)
 
@@ -145,6 +157,11 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json | tsv")] = "table",
     ) -> None:
         """Run a canned query or a .rq file: exit 0 answered, 1 bad query or parameter, 2 unreadable input."""
+        from mkbgraph.config import get_settings
+        from mkbgraph.graph.load import LoadError
+        from mkbgraph.sparql.catalogue import ParameterError, QueryFileError
+        from mkbgraph.sparql.screen import QueryRejected
+
         if fmt not in OUTPUT_FORMATS:
             err.print(f"error: unknown format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
             raise typer.Exit(2)
@@ -181,6 +198,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
     ) -> None:
         """List the canned queries with their parameters."""
+        from mkbgraph.config import get_settings
+        from mkbgraph.sparql.catalogue import QueryFileError
+
         try:
             items = list_queries(get_settings())
         except QueryFileError as exc:

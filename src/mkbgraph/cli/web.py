@@ -7,26 +7,12 @@ opens from disk with no server and loads nothing from anywhere. Links point at t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from markupsafe import Markup
-from rdflib import URIRef
 
-from mkbgraph.config import Settings, get_settings
-from mkbgraph.graph.load import LoadError
-from mkbgraph.graph.store import InvalidGraphError, build_snapshot
-from mkbgraph.web.assets import STATIC_DIR
-from mkbgraph.web.network_view import (
-    NetworkFilter,
-    build_model_for,
-    legend,
-    options_for,
-    page_data,
-    vis_asset_dir,
-)
-from mkbgraph.web.pages import ENV
-from mkbgraph.web.rendering import build_labels
+if TYPE_CHECKING:
+    from mkbgraph.config import Settings
 
 
 def render_network_html(
@@ -39,6 +25,22 @@ def render_network_html(
     size: str = "uniform",
 ) -> str:
     """The standalone page for the graph `settings` point at (whole network, or an ego view)."""
+    from markupsafe import Markup
+    from rdflib import URIRef
+
+    from mkbgraph.graph.store import build_snapshot
+    from mkbgraph.web.assets import STATIC_DIR
+    from mkbgraph.web.network_view import (
+        NetworkFilter,
+        build_model_for,
+        legend,
+        options_for,
+        page_data,
+        vis_asset_dir,
+    )
+    from mkbgraph.web.pages import ENV
+    from mkbgraph.web.rendering import build_labels
+
     snapshot = build_snapshot(settings)
     labels = build_labels(snapshot.store)
     model = build_model_for(snapshot, labels)
@@ -86,6 +88,10 @@ def html(
     data: Annotated[Path | None, typer.Option(help="Data folder (default: data/turtle).")] = None,
 ) -> None:
     """Write the interactive network view as one offline HTML file (vis-network inlined)."""
+    from mkbgraph.config import get_settings
+    from mkbgraph.graph.load import LoadError
+    from mkbgraph.graph.store import InvalidGraphError
+
     if colour not in ("kind", "community") or size not in ("uniform", "centrality"):
         typer.echo("error: --colour is kind|community and --size is uniform|centrality", err=True)
         raise typer.Exit(2)
