@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 
 from mkbgraph.api.app import create_app
 from mkbgraph.config import Settings
-from mkbgraph.web.views import ANSWERED, NO_FOLLOW_UP, PARTLY, follow_up
+from mkbgraph.domain.follow_up import ANSWERED, NO_FOLLOW_UP, PARTLY, follow_up
 
 ID = "https://w3id.org/mkbgraph/id/"
 PREFIXES = """

@@ -22,6 +22,7 @@ import networkx as nx
 from rdflib import Graph
 
 from mkbgraph.config import Settings
+from mkbgraph.domain.follow_up import NO_FOLLOW_UP, follow_up
 from mkbgraph.graph.store import LiveGraph, Snapshot
 from mkbgraph.network import layout as network_layout
 from mkbgraph.network.paths import ResourceIndex, connections, explained_path
@@ -199,8 +200,8 @@ def coordination_gaps(full: nx.MultiDiGraph, theme: str | None = None) -> dict[s
 
     - solo_actions: actions with one lead and no partner;
     - never_lead: organisations involved in (or funding) actions but leading none;
-    - unanswered_requests / single_action_requests: motions, questions and commitments answered by
-      no action or by exactly one;
+    - unanswered_requests: motions, questions and commitments with no follow-up recorded (the
+      rule of `mkbgraph.domain.follow_up`); single_action_requests: those answered by one action;
     - unused_instruments: instruments no action uses;
     - themes: per theme the articulation points and bridges of its stakeholder graph, and the
       organisations that take part in every action of the theme (`hangs_on`: the theme hangs on them).
@@ -218,16 +219,20 @@ def coordination_gaps(full: nx.MultiDiGraph, theme: str | None = None) -> dict[s
             )
 
     all_actions = set(nodes_of_kind(full, "action"))
+    documents = set(nodes_of_kind(full, "document"))
     unanswered, single = [], []
     for kind in sorted(REQUEST_KINDS):
         for request in nodes_of_kind(full, kind):
             if theme is not None and theme not in full.nodes[request]["themes"]:
                 continue
-            answering = sorted(
-                {s for s, _, d in full.in_edges(request, data=True) if d["relation"] == "answers"}
-                & all_actions
+            answers = {s for s, _, d in full.in_edges(request, data=True) if d["relation"] == "answers"}
+            answering = sorted(answers & all_actions)
+            verdict = follow_up(
+                full.nodes[request].get("status") or None,
+                [full.nodes[a].get("status", "") for a in answering],
+                len(answers & documents),
             )
-            if not answering:
+            if verdict == NO_FOLLOW_UP:  # the one rule (mkbgraph.domain.follow_up), as /motions has it
                 unanswered.append(_ref(full, request))
             elif len(answering) == 1:
                 single.append({**_ref(full, request), "action": _ref(full, answering[0])})

@@ -279,6 +279,7 @@ def full_graph(graph: Graph, projection: Projection | None = None) -> nx.MultiDi
             abbr=abbr,
             themes=[],
             classification=_classification(graph, node),
+            status=str(graph.value(node, MKB.status) or ""),
         )
 
     quotes_cache: dict[URIRef, list[tuple[str, str]]] = {}

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from rdflib import Graph, URIRef
 
 from mkbgraph.config import Settings
+from mkbgraph.domain.follow_up import FOLLOW_UP_LABELS
 from mkbgraph.graph.load import ValidationReport, load_shapes, parse_files, validate
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.sparql.engine import get_engine
@@ -260,8 +261,8 @@ def motions(
         rows=rows,
         params=params,
         kinds=sorted({r.kind for r in all_rows}),
-        follow_up_labels=views.FOLLOW_UP_LABELS,
-        totals={key: sum(1 for r in all_rows if r.follow_up == key) for key in views.FOLLOW_UP_LABELS},
+        follow_up_labels=FOLLOW_UP_LABELS,
+        totals={key: sum(1 for r in all_rows if r.follow_up == key) for key in FOLLOW_UP_LABELS},
         data_query=urllib.parse.urlencode(
             {k: v for k, v in params.items() if v and (k, v) not in (("sort", "date"), ("order", "asc"))}
         ),

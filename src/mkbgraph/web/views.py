@@ -17,6 +17,11 @@ from typing import Any, TypeVar
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from mkbgraph.domain.follow_up import (
+    FOLLOW_UP_LABELS,
+    NO_FOLLOW_UP,
+    follow_up,
+)
 from mkbgraph.graph.stats import graph_stats
 from mkbgraph.graph.store import Snapshot, Store
 from mkbgraph.vocab import ID, MKB, sparql_prefix_block
@@ -31,19 +36,6 @@ from mkbgraph.web.rendering import (
 )
 
 T = TypeVar("T")
-
-#: Follow-up status of a parliamentary request, computed from the graph.
-ANSWERED, PARTLY, NO_FOLLOW_UP = "answered", "partly", "none"
-FOLLOW_UP_LABELS: dict[str, str] = {
-    ANSWERED: "beantwoord",
-    PARTLY: "deels",
-    NO_FOLLOW_UP: "geen opvolging vastgelegd",
-}
-#: Action statuses that count as the action being under way or done.
-PROGRESS_STATUSES = {f"{MKB}status/{s}" for s in ("started", "ongoing", "completed", "extended")}
-#: Request statuses that settle the follow-up whatever the actions say.
-FULFILLED_STATUSES = {f"{MKB}request-status/{s}" for s in ("fulfilled", "answered")}
-PARTLY_STATUSES = {f"{MKB}request-status/partly-fulfilled"}
 
 #: Request classes, most specific first, with the Dutch name shown in lists.
 REQUEST_KINDS: dict[str, str] = {
@@ -380,27 +372,6 @@ class RequestRow:
             "answering_actions": [a.iri for a in self.actions],
             "answering_documents": [d.iri for d in self.documents],
         }
-
-
-def follow_up(request_status: str | None, action_statuses: list[str], documents: int) -> str:
-    """Answered / partly / no follow-up recorded, from what the graph records.
-
-    - a request whose own status is fulfilled or answered is answered;
-    - partly-fulfilled is partly;
-    - otherwise: answered when a document answers it or an answering action is under way or done
-      (started, ongoing, completed, extended); partly when actions answer it but none is under way
-      yet (planned, in preparation, under evaluation, stopped, or no status);
-    - nothing answers it: no follow-up recorded.
-    """
-    if request_status in FULFILLED_STATUSES:
-        return ANSWERED
-    if request_status in PARTLY_STATUSES:
-        return PARTLY
-    if documents or any(s in PROGRESS_STATUSES for s in action_statuses):
-        return ANSWERED
-    if action_statuses:
-        return PARTLY
-    return NO_FOLLOW_UP
 
 
 REQUESTS_QUERY = (
