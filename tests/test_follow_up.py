@@ -3,6 +3,7 @@ key-players gaps all apply `mkbgraph.domain.follow_up`, so they list the same re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -44,3 +45,17 @@ def test_the_quality_page_lists_the_same_requests(client: TestClient) -> None:
     for row in client.get("/motions.json").json()["requests"]:
         if row["follow_up"] == NO_FOLLOW_UP:
             assert row["label"] in html
+
+
+def test_the_command_line_gives_the_same_verdicts(client: TestClient) -> None:
+    from typer.testing import CliRunner
+
+    from mkbgraph.cli.main import app as cli_app
+
+    result = CliRunner().invoke(cli_app, ["motions", "--json"])
+    assert result.exit_code == 0, result.output
+    cli = {row["iri"]: row["follow_up"] for row in json.loads(result.stdout)}
+    web = {row["iri"]: row["follow_up"] for row in client.get("/motions.json").json()["requests"]}
+    assert cli == web
+    csv_result = CliRunner().invoke(cli_app, ["motions", "--csv"])
+    assert csv_result.exit_code == 0 and csv_result.stdout.splitlines()[0].startswith("iri,label,kind")

@@ -207,6 +207,54 @@ def coverage(
         print(f"{mark} line {bullet.line} [{bullet.chapter}] {bullet.opening}")
 
 
+def run_motions(settings: Settings) -> list[dict[str, object]]:
+    """Every motion, question and commitment with its follow-up, as the tracer (/motions) has it:
+    the rule of `mkbgraph.domain.follow_up`."""
+    from mkbgraph.graph.store import LiveGraph
+    from mkbgraph.web import views
+
+    snapshot = LiveGraph(settings).current
+    rows = views.requests(snapshot.store, views.build_labels(snapshot.store))
+    return [row.as_dict() for row in rows]
+
+
+@app.command()
+def motions(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (one row per request).")] = False,
+) -> None:
+    """Motions, questions and commitments with their follow-up: answered, partly or none recorded."""
+    import csv
+
+    from mkbgraph.config import get_settings
+    from mkbgraph.domain.follow_up import FOLLOW_UP_LABELS
+    from mkbgraph.graph.load import LoadError
+    from mkbgraph.graph.store import InvalidGraphError
+
+    try:
+        rows = run_motions(get_settings())
+    except (LoadError, InvalidGraphError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\r\n")
+        writer.writerow(["iri", "label", "kind", "date", "status", "kamerstuk", "follow_up"])
+        for row in rows:
+            writer.writerow(
+                [row[k] for k in ("iri", "label", "kind", "date", "status", "kamerstuk", "follow_up")]
+            )
+        return
+    table = Table("motie / verzoek", "soort", "datum", "opvolging")
+    for row in rows:
+        table.add_row(
+            str(row["label"]), str(row["kind"]), str(row["date"]), FOLLOW_UP_LABELS[str(row["follow_up"])]
+        )
+    console.print(table)
+
+
 @app.command()
 def serve(
     host: Annotated[
