@@ -148,6 +148,7 @@ def test_full_graph_nodes_carry_kind_label_abbreviation_and_themes(star: Graph) 
         "abbr": "HUB",
         "themes": [iri("theme:t1")],
         "classification": "ministry",
+        "status": "",  # an organisation has no mkb:status; actions and requests carry theirs
     }
     assert full.nodes[iri("act:solo")]["kind"] == "action"
     assert full.nodes[iri("line:l1")]["themes"] == [iri("theme:t1")]
