@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -19,12 +20,13 @@ from .test_network_graphs import BRIDGE, PREFIX_BLOCK, REQUESTS, iri, write_data
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """An app over the hand-built motions graph plus the bridge (validation off: they are sketches)."""
     folder = tmp_path_factory.mktemp("network-api")
     write_data(folder, REQUESTS)
     (folder / "bridge.ttl").write_text(PREFIX_BLOCK + BRIDGE, encoding="utf-8")
-    return TestClient(create_app(Settings(data_dir=folder, validate_on_load=False)))
+    with TestClient(create_app(Settings(data_dir=folder, validate_on_load=False))) as running:
+        yield running  # the lifespan closes the query workers at the end
 
 
 def assert_error(response, status: int, title: str) -> dict:  # type: ignore[no-untyped-def]

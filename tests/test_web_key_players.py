@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -138,13 +139,15 @@ def get_page(client: TestClient, url: str = PAGE, status: int = 200) -> Page:
 
 
 @pytest.fixture(scope="module")
-def star(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    return app_for(tmp_path_factory.mktemp("star"), STAR)
+def star(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with app_for(tmp_path_factory.mktemp("star"), STAR) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
-def real() -> TestClient:
-    return TestClient(create_app(Settings(validate_on_load=False)))
+def real() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(validate_on_load=False))) as running:
+        yield running
 
 
 def path_of(prefixed: str) -> str:
@@ -315,41 +318,41 @@ def test_figures_are_computed_once_per_snapshot(star: TestClient, monkeypatch: p
 
 
 def test_the_bridge_between_two_groups(tmp_path: Path) -> None:
-    client = app_for(tmp_path, BRIDGE)
-    structure = get_page(client, f"{PAGE}?theme=t1").table("Per thema")
-    (row,) = structure.rows
-    assert row[0] == "Thema een"
-    assert row[3] == "Organisatie C"  # without C, D is cut off from the triangle
-    assert row[4] == "Organisatie C – Organisatie D (1 actie)"
-    ranking = get_page(client, f"{PAGE}?sort=betweenness").table("Organisaties naar Tussenliggendheid")
-    assert {ranking.rows[0][1], ranking.rows[1][1]} == {"Organisatie C", "Organisatie D"}
-    communities = next(t for t in get_page(client).tables if "gemeenschappen" in t.caption)
-    assert sorted(row[2] for row in communities.rows) == [
-        "Organisatie A, Organisatie B, Organisatie C",
-        "Organisatie D, Organisatie E, Organisatie F",
-    ]
+    with app_for(tmp_path, BRIDGE) as client:
+        structure = get_page(client, f"{PAGE}?theme=t1").table("Per thema")
+        (row,) = structure.rows
+        assert row[0] == "Thema een"
+        assert row[3] == "Organisatie C"  # without C, D is cut off from the triangle
+        assert row[4] == "Organisatie C – Organisatie D (1 actie)"
+        ranking = get_page(client, f"{PAGE}?sort=betweenness").table("Organisaties naar Tussenliggendheid")
+        assert {ranking.rows[0][1], ranking.rows[1][1]} == {"Organisatie C", "Organisatie D"}
+        communities = next(t for t in get_page(client).tables if "gemeenschappen" in t.caption)
+        assert sorted(row[2] for row in communities.rows) == [
+            "Organisatie A, Organisatie B, Organisatie C",
+            "Organisatie D, Organisatie E, Organisatie F",
+        ]
 
 
 def test_requests_answered_by_one_action_or_none_and_unused_instruments(tmp_path: Path) -> None:
-    client = app_for(tmp_path, REQUESTS)
-    page = get_page(client)
-    requests = page.table("Moties, Kamervragen en toezeggingen")
-    rows = {row[0]: row[1] for row in requests.rows}
-    assert rows["Motie Niemand"] == "geen actie"
-    assert rows["Vragen van het lid Anders"] == "geen actie"
-    assert rows["Motie Enkel"] == "één actie: Tweede actie"
-    assert "Motie Wiersma c.s." not in rows  # answered by two actions
-    assert page.link_to(path_of("ins:ongebruikt")) == "Ongebruikte regeling"
-    assert "Instrumenten die geen actie gebruikt (1)" in [text for _, text in page.headings]
+    with app_for(tmp_path, REQUESTS) as client:
+        page = get_page(client)
+        requests = page.table("Moties, Kamervragen en toezeggingen")
+        rows = {row[0]: row[1] for row in requests.rows}
+        assert rows["Motie Niemand"] == "geen actie"
+        assert rows["Vragen van het lid Anders"] == "geen actie"
+        assert rows["Motie Enkel"] == "één actie: Tweede actie"
+        assert "Motie Wiersma c.s." not in rows  # answered by two actions
+        assert page.link_to(path_of("ins:ongebruikt")) == "Ongebruikte regeling"
+        assert "Instrumenten die geen actie gebruikt (1)" in [text for _, text in page.headings]
 
 
 def test_sampled_betweenness_is_marked_approximate(tmp_path: Path) -> None:
-    client = app_for(tmp_path, STAR, network_exact_max_nodes=1, network_betweenness_k=2)
-    html = client.get(PAGE).text
-    assert "Benadering" in html and "2 startpunten" in html
-    ranking = Page(html).table("Organisaties naar")
-    assert "Tussenliggendheid ≈" in ranking.headers
-    assert client.get("/api/network/key-players").json()["approximate"] is True
+    with app_for(tmp_path, STAR, network_exact_max_nodes=1, network_betweenness_k=2) as client:
+        html = client.get(PAGE).text
+        assert "Benadering" in html and "2 startpunten" in html
+        ranking = Page(html).table("Organisaties naar")
+        assert "Tussenliggendheid ≈" in ranking.headers
+        assert client.get("/api/network/key-players").json()["approximate"] is True
 
 
 # ----------------------------------------------------------------------------- structure and links

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,9 +96,10 @@ def make_settings(tmp_path: Path, turtle: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = make_settings(tmp_path_factory.mktemp("tracer"), tracer_turtle())
-    return TestClient(create_app(settings))
+    with TestClient(create_app(settings)) as running:
+        yield running
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,7 +324,8 @@ def test_quality_page_shows_report_and_checks(client: TestClient) -> None:
 
 def test_quality_page_shows_zero_violations(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, PREFIXES, validate_on_load=True)  # the ontology alone conforms
-    html = TestClient(create_app(settings)).get("/quality").text
+    with TestClient(create_app(settings)) as quality_client:
+        html = quality_client.get("/quality").text
     assert "0 overtredingen." in html
 
 
@@ -342,11 +345,13 @@ def test_query_editor_page(client: TestClient) -> None:
 
 def test_query_editor_degrades_without_node_modules(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, tracer_turtle(), node_modules_dir=tmp_path / "missing")
-    app_client = TestClient(create_app(settings))
-    html = app_client.get("/query").text
-    assert "/assets/yasgui.min.js" not in html
-    assert '<form id="plain-editor" method="post" action="/sparql"' in html and 'class="js-hide"' not in html
-    assert app_client.get("/assets/yasgui.min.js").status_code == 404
+    with TestClient(create_app(settings)) as app_client:
+        html = app_client.get("/query").text
+        assert "/assets/yasgui.min.js" not in html
+        assert (
+            '<form id="plain-editor" method="post" action="/sparql"' in html and 'class="js-hide"' not in html
+        )
+        assert app_client.get("/assets/yasgui.min.js").status_code == 404
 
 
 def test_yasgui_and_vis_assets_are_served(client: TestClient) -> None:
@@ -426,8 +431,9 @@ def test_network_page_and_filters(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def real_client() -> TestClient:
-    return TestClient(create_app(Settings(validate_on_load=False)))
+def real_client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(validate_on_load=False))) as running:
+        yield running
 
 
 def test_real_organisation_page_lists_its_actions(real_client: TestClient) -> None:

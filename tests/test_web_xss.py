@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,10 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     turtle = tracer_turtle(org_label=f"Ministerie {HOSTILE}", hostile=HOSTILE.replace('"', '\\"'))
-    return TestClient(create_app(make_settings(tmp_path_factory.mktemp("xss"), turtle)))
+    with TestClient(create_app(make_settings(tmp_path_factory.mktemp("xss"), turtle))) as running:
+        yield running
 
 
 @pytest.mark.parametrize("path", PAGES)
