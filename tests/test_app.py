@@ -90,3 +90,29 @@ def test_framework_errors_on_api_paths_use_the_one_shape(
     answer = real_client.request(method, path)
     assert answer.status_code == status
     assert set(answer.json()["error"]) >= {"status", "title", "detail", "code"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "title"),
+    [("GET", "/bestaat-niet", 404, "Niet gevonden"), ("DELETE", "/motions", 405, "Niet toegestaan")],
+)
+def test_framework_errors_on_page_paths_are_dutch_pages(
+    real_client: TestClient, method: str, path: str, status: int, title: str
+) -> None:
+    answer = real_client.request(method, path)
+    assert answer.status_code == status
+    assert answer.headers["content-type"].startswith("text/html")
+    assert f"<h1>{title}</h1>" in answer.text
+
+
+def test_unexpected_errors_on_page_paths_show_the_incident_number(mini_settings: Settings) -> None:
+    app = create_app(mini_settings.model_copy(update={"warm_up": False}))
+
+    @app.get("/kapot")
+    def broken() -> None:
+        raise RuntimeError("kaboom")
+
+    answer = TestClient(app, raise_server_exceptions=False).get("/kapot")
+    assert answer.status_code == 500 and answer.headers["content-type"].startswith("text/html")
+    assert "Er ging iets mis" in answer.text and "vastgelegd onder nummer" in answer.text
+    assert "kaboom" not in answer.text

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import ctypes
 import gc
-import html
 import logging
 import signal
 import time
@@ -23,15 +22,16 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mkbgraph._version import __version__
 from mkbgraph.config import Settings, get_settings
 from mkbgraph.graph.store import LiveGraph, ReloadOutcome
 from mkbgraph.sparql.screen import QueryRejected
+from mkbgraph.web.pages import error_page
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     """404, 405 and the like: the one JSON shape on API paths, the framework's answer elsewhere."""
     assert isinstance(exc, StarletteHTTPException)
     if not request.url.path.startswith(API_PATHS):
+        if exc.status_code in (404, 405):
+            return await anyio.to_thread.run_sync(error_page, request, exc.status_code)
         return await http_exception_handler(request, exc)
     title = (
         HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else "Error"
@@ -125,7 +127,7 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
         f"{'.'.join(str(p) for p in error.get('loc', ()))}: {error.get('msg', '')}" for error in exc.errors()
     )
     if not request.url.path.startswith(API_PATHS):
-        return await request_validation_exception_handler(request, exc)
+        return await anyio.to_thread.run_sync(error_page, request, 422)
     return _error_json(422, "Invalid request", problems, "invalid_request")
 
 
@@ -142,11 +144,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
             "code": "internal_error",
         }
         return JSONResponse({"error": error}, status_code=500)
-    page = (
-        "<!doctype html><html lang=nl><meta charset=utf-8><title>Fout</title>"
-        f"<h1>Er ging iets mis</h1><p>De fout is vastgelegd onder nummer {html.escape(incident)}.</p>"
-    )
-    return HTMLResponse(page, status_code=500)
+    return await anyio.to_thread.run_sync(error_page, request, 500, incident)
 
 
 @contextlib.asynccontextmanager

@@ -133,6 +133,25 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return HTMLResponse(html, status_code=status_code)
 
 
+#: HTTP status -> (Dutch title, explanation) of the error page people see.
+ERROR_PAGES: dict[int, tuple[str, str]] = {
+    404: ("Niet gevonden", "Deze pagina bestaat niet."),
+    405: ("Niet toegestaan", "Deze pagina kan zo niet worden opgevraagd."),
+    422: ("Ongeldige parameter", "Een parameter in het adres heeft niet de verwachte vorm."),
+    500: ("Er ging iets mis", "Er ging iets mis bij het maken van deze pagina."),
+}
+
+
+def error_page(request: Request, status_code: int, incident: str = "") -> HTMLResponse:
+    """The Dutch page for an error on a page route (API paths answer the JSON error shape)."""
+    title, message = ERROR_PAGES.get(status_code, ("Fout", "Deze vraag kon niet worden beantwoord."))
+    try:
+        return render(request, "error.html", status_code, title=title, message=message, incident=incident)
+    except Exception:  # the graph itself may be what failed: a page without its context
+        body = f"<!doctype html><html lang=nl><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{message}</p>"
+        return HTMLResponse(body, status_code=status_code)
+
+
 def query_link(query: str) -> str:
     """The SPARQL editor pre-filled with a query."""
     return "/query?" + urllib.parse.urlencode({"query": query})
