@@ -40,7 +40,7 @@ class Server:
 def start_server(tmp: Path, **settings: object) -> Server:
     """Run the real CLI (`python -m mkbgraph serve`) with MKBGRAPH_* settings; wait for /health."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MKBGRAPH_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MKBGRAPH_") or k == "MKBGRAPH_CACHE_DIR"}
     env.update({f"MKBGRAPH_{k.upper()}": str(v) for k, v in settings.items()})
     log = tmp / f"server-{port}.log"
     process = subprocess.Popen(

@@ -7,7 +7,9 @@ no request ever leaves 127.0.0.1. Screenshots of the main pages go to test-outpu
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ import pytest
 import uvicorn
 
 from mkbgraph.api.app import create_app
-from mkbgraph.config import PROJECT_ROOT, Settings
+from mkbgraph.config import Settings
 from tests.test_web_pages import ID, make_settings, tracer_turtle
 from tests.test_web_xss import HOSTILE
 
@@ -36,7 +38,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
+#: Screenshots to look at after a run: outside the checkout (tests never write into the repository).
+SCREENSHOTS = Path(
+    os.environ.get("MKBGRAPH_SCREENSHOTS") or Path(tempfile.gettempdir()) / "mkbgraph-screenshots"
+)
 
 
 def _free_port() -> int:
