@@ -38,13 +38,13 @@ browser:
 run: install
 	$(BIN)/mkbgraph serve
 
-# The coverage floor counts in-process code only: the SPARQL server tests run `mkbgraph serve` in a
-# subprocess, so the endpoint's real coverage is higher than the figure shown.
+# Coverage includes the processes the tests start (`mkbgraph serve`, its query workers): coverage's
+# subprocess patch (pyproject.toml) measures them and pytest-cov combines their data.
 test: install browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
-	$(BIN)/pytest --cov=mkbgraph --cov-report=term --cov-fail-under=75
+	$(BIN)/pytest --cov=src/mkbgraph --cov-report=term --cov-fail-under=85
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -4,6 +4,7 @@ the checkout validates and serves the graph from any folder."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -29,9 +30,27 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     into a folder of its own, outside the checkout."""
     wheels = tmp_path_factory.mktemp("wheels")
     site = tmp_path_factory.mktemp("site")
+    # build from a clean copy: an in-tree build/ folder left by an earlier build would slip stale
+    # modules into the wheel, and the test must not write into the checkout
+    source = tmp_path_factory.mktemp("source") / "mkbgraph"
+    shutil.copytree(
+        PROJECT_ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "node_modules",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            ".mkbgraph-cache",
+            ".coverage*",
+        ),
+    )
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     build = subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", str(PROJECT_ROOT), "-w", str(wheels)],
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", str(source), "-w", str(wheels)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -899,12 +899,20 @@ def _serialized(reply: _Reply, results: str | None, graph: str | None) -> Serial
     return Serialized(reply.body, media, reply.form, reply.truncated, reply.count)
 
 
-def _shutdown(workers: set[_Worker], spawner: _Spawner) -> None:
-    """Kill the workers (on close or when the engine is collected)."""
+def _shutdown(workers: set[_Worker], spawner: _Spawner, grace: float = 1.0) -> None:
+    """Stop the workers (on close or when the engine is collected): closing a worker's socket
+    ends it cleanly (its loop reads end-of-file and it exits, flushing what it must); one still
+    running after ``grace`` seconds (a query in progress) is killed."""
     spawner.stop()
     alive = list(workers)
     workers.clear()
     for worker in alive:
+        with contextlib.suppress(OSError):
+            worker.sock.close()
+    deadline = time.monotonic() + grace
+    for worker in alive:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
         worker.kill()
 
 
