@@ -78,10 +78,10 @@ GRAPH_FORMATS: dict[str, tuple[str]] = {
     "rdfxml": ("application/rdf+xml",),
 }
 
-_SPAWN_GRACE = 60.0
+_SPAWN_GRACE = 60.0  # seconds a worker may take to open its store and say ready
 
 #: Bytes a cache entry costs beyond its body and key text (tuples, dataclass, dict slot).
-ENTRY_OVERHEAD = 1_000  # seconds a worker may take to open its store and say ready
+ENTRY_OVERHEAD = 1_000
 
 
 class QueryTimeout(QueryRejected):
@@ -291,23 +291,15 @@ class _Worker:
     async def _frame(self, loop: asyncio.AbstractEventLoop) -> memoryview:
         """One frame, read in as few calls as the answer's size allows (most fit the first)."""
         data = bytearray()
-        while len(data) < 4:
-            chunk = await loop.sock_recv(self.sock, 262_144)
-            if not chunk:
-                raise EOFError("the worker closed its end")
-            data += chunk
+        await self._fill(loop, data, 4)
         (size,) = struct.unpack_from("!i", data)
         start = 4
         if size == -1:
-            while len(data) < 12:
-                chunk = await loop.sock_recv(self.sock, 262_144)
-                if not chunk:
-                    raise EOFError("the worker closed its end")
-                data += chunk
+            await self._fill(loop, data, 12)
             (size,) = struct.unpack_from("!Q", data, 4)
             start = 12
         end = start + size
-        if len(data) < end:
+        if len(data) < end:  # a big answer: read the rest straight into its final place
             have = len(data)
             data.extend(bytes(end - have))
             view = memoryview(data)
@@ -317,6 +309,14 @@ class _Worker:
                     raise EOFError("the worker closed its end")
                 have += count
         return memoryview(data)[start:end]
+
+    async def _fill(self, loop: asyncio.AbstractEventLoop, data: bytearray, size: int) -> None:
+        """Read into ``data`` until it holds at least ``size`` bytes."""
+        while len(data) < size:
+            chunk = await loop.sock_recv(self.sock, 262_144)
+            if not chunk:
+                raise EOFError("the worker closed its end")
+            data += chunk
 
     def signal_kill(self) -> None:
         """SIGKILL now, close our end; the process is reaped elsewhere."""
@@ -628,8 +628,8 @@ class QueryEngine:
     ) -> Serialized | None:
         """A cached serialized answer, without blocking: the event loop serves hits directly."""
         results, graph = _formats(fmt, graph_fmt)
-        rows = self.settings.max_rows if max_rows is None else min(max_rows, self.settings.max_rows)
-        reply = self.cache.get((self._data[0], query, base, "body", results, graph, rows))
+        _, rows = self._limits(timeout, max_rows)
+        reply = self.cache.get(self._key(query, base, "body", results, graph, rows))
         return None if reply is None else _serialized(reply, results, graph)
 
     def start(self) -> None:
@@ -685,12 +685,25 @@ class QueryEngine:
             raise QueryRejected("max_rows must not be negative")
         return limit, rows
 
+    def _key(
+        self,
+        query: str,
+        base: str,
+        mode: str,
+        results: str | None,
+        graph: str | None,
+        rows: int,
+        version: str | None = None,
+    ) -> tuple[str, str, str, str, str | None, str | None, int]:
+        """The cache key of an answer: everything it depends on, the snapshot version first."""
+        return (version or self._data[0], query, base, mode, results, graph, rows)
+
     def _run(self, *args: Any) -> _Reply:
         """`_run_async` for synchronous callers (pages in threads, the CLI, tests): a cache hit
         here, else the coroutine on the engine's own event loop thread."""
         query, mode, results, graph, timeout, max_rows, _, base, _ = args
         _, rows = self._limits(timeout, max_rows)
-        cached = self.cache.get((self._data[0], query, base, mode, results, graph, rows))
+        cached = self.cache.get(self._key(query, base, mode, results, graph, rows))
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         future = asyncio.run_coroutine_threadsafe(self._run_async(*args), self._own_loop())
@@ -710,7 +723,7 @@ class QueryEngine:
     ) -> _Reply:
         limit, rows = self._limits(timeout, max_rows)
         version = self._data[0]
-        key = (version, query, base, mode, results, graph, rows)
+        key = self._key(query, base, mode, results, graph, rows, version)
         cached = self.cache.get(key)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
