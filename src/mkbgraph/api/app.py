@@ -92,9 +92,9 @@ API_PATHS = ("/sparql", "/api", "/dataset", "/.well-known", "/openapi.json")
 
 
 def _error_json(status: int, title: str, detail: str, code: str) -> JSONResponse:
-    """The API's one error shape."""
-    error = {"status": status, "title": title, "detail": detail, "code": code}
-    return JSONResponse({"error": error}, status_code=status)
+    """The API's one error shape (`QueryRejected.as_dict`) for an error the framework raised."""
+    error = QueryRejected(detail, status=status, code=code, title=title)
+    return JSONResponse(error.as_dict(), status_code=status)
 
 
 async def _rejected(request: Request, exc: Exception) -> Response:
@@ -137,13 +137,8 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     incident = uuid.uuid4().hex[:12]
     logger.exception("unexpected error %s on %s %s", incident, request.method, request.url.path)
     if request.url.path.startswith(("/sparql", "/api")):
-        error = {
-            "status": 500,
-            "title": "Internal error",
-            "detail": f"an unexpected error occurred; it was logged as {incident}",
-            "code": "internal_error",
-        }
-        return JSONResponse({"error": error}, status_code=500)
+        detail = f"an unexpected error occurred; it was logged as {incident}"
+        return _error_json(500, "Internal error", detail, "internal_error")
     return await anyio.to_thread.run_sync(error_page, request, 500, incident)
 
 

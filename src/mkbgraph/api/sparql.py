@@ -183,10 +183,7 @@ def error_response(exc: QueryRejected, cors: bool = False) -> JSONResponse:
 
 
 def _parameter_error(exc: ParameterError) -> JSONResponse:
-    failure = QueryRejected(str(exc))
-    failure.code = "bad_parameter"
-    failure.title = "Bad parameter"
-    return error_response(failure)
+    return error_response(QueryRejected(str(exc), code="bad_parameter", title="Bad parameter"))
 
 
 # --- content negotiation ---------------------------------------------------------------------

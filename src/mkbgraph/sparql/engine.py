@@ -865,9 +865,14 @@ def _reply(header: dict[str, Any], body: bytes) -> _Reply:
     message = str(header.get("message", ""))
     if status == "rejected":  # the screen, run in the worker: the same exception class here
         kind = {403: QueryRefused, 413: QueryTooLong}.get(int(header["http"]), QuerySyntaxError)
-        rejected = kind(message, line=header.get("line"), column=header.get("column"))
-        rejected.status, rejected.code, rejected.title = header["http"], header["code"], header["title"]
-        raise rejected
+        raise kind(
+            message,
+            line=header.get("line"),
+            column=header.get("column"),
+            status=header["http"],
+            code=header["code"],
+            title=header["title"],
+        )
     if status == "syntax":
         raise QueryRejected(f"syntax error: {message}", line=header.get("line"), column=header.get("column"))
     if status == "format":

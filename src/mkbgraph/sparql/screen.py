@@ -100,10 +100,26 @@ class QueryRejected(Exception):
     code = "bad_query"
     title = "Bad query"
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        title: str | None = None,
+    ) -> None:
         self.message = message
         self.line = line
         self.column = column
+        # an error built on the spot (a framework 404, a 406) names its own status, code and title
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
+        if title is not None:
+            self.title = title
         super().__init__(message)
 
     def as_dict(self) -> dict[str, object]:

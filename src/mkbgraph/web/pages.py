@@ -680,13 +680,13 @@ def _dereference(request: Request, base: str, rest: str) -> Response:
         negotiated = _negotiate(request.headers.get("accept", ""))
         if negotiated is None:
             offered = ", ".join(sorted({m for m in ACCEPT if "*" not in m}))
-            error = {
-                "status": 406,
-                "title": "Not acceptable",
-                "detail": f"this resource is offered as: {offered}",
-                "code": "not_acceptable",
-            }
-            return JSONResponse({"error": error}, status_code=406)
+            error = QueryRejected(
+                f"this resource is offered as: {offered}",
+                status=406,
+                code="not_acceptable",
+                title="Not acceptable",
+            )
+            return JSONResponse(error.as_dict(), status_code=406)
         suffix = negotiated
     if suffix in RDF_FORMATS:
         serializer, media = RDF_FORMATS[suffix]
