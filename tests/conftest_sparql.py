@@ -37,14 +37,21 @@ class Server:
         return self.process.pid
 
 
-def start_server(tmp: Path, **settings: object) -> Server:
-    """Run the real CLI (`python -m mkbgraph serve`) with MKBGRAPH_* settings; wait for /health."""
+def start_server(
+    tmp: Path, *, cwd: Path | None = None, environ: dict[str, str] | None = None, **settings: object
+) -> Server:
+    """Run the real CLI (`python -m mkbgraph serve`) with MKBGRAPH_* settings; wait for /health.
+
+    ``cwd`` and ``environ`` (extra variables, e.g. PYTHONPATH of an installed copy) run it as
+    a user would outside the checkout."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MKBGRAPH_") or k == "MKBGRAPH_CACHE_DIR"}
+    env.update(environ or {})
     env.update({f"MKBGRAPH_{k.upper()}": str(v) for k, v in settings.items()})
     log = tmp / f"server-{port}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "mkbgraph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=cwd,
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

@@ -7,14 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from mkbgraph.config import PROJECT_ROOT, Settings
-from tests.conftest_sparql import free_port
+from tests.conftest_sparql import start_server, stop_server
 
 
 def test_the_report_ships_with_the_project() -> None:
@@ -96,32 +95,14 @@ def test_an_installed_wheel_validates_from_another_folder(installed: Path, tmp_p
 
 
 def test_an_installed_wheel_serves_from_another_folder(installed: Path, tmp_path: Path) -> None:
-    port = free_port()
-    env = {**_env(installed), "MKBGRAPH_WARM_UP": "false", "MKBGRAPH_QUERY_WORKERS": "1"}
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkbgraph", "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    server = start_server(
+        tmp_path, cwd=tmp_path, environ={"PYTHONPATH": str(installed)}, warm_up=False, query_workers=1
     )
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            if server.poll() is not None:
-                raise AssertionError((tmp_path / "serve.log").read_text()[-3000:])
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
         count = httpx.get(
-            f"{url}/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, timeout=60
+            f"{server.url}/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, timeout=60
         ).json()
         assert int(count["results"]["bindings"][0]["n"]["value"]) > 10_000
-        assert httpx.get(f"{url}/motions", timeout=60).status_code == 200
+        assert httpx.get(f"{server.url}/motions", timeout=60).status_code == 200
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_server(server)
