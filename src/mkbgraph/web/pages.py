@@ -28,7 +28,7 @@ from mkbgraph.graph.load import ValidationReport, load_shapes, parse_files, vali
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.sparql.engine import get_engine
 from mkbgraph.sparql.screen import QueryRejected
-from mkbgraph.vocab import ID, MKB, PREFIXES, bind_prefixes
+from mkbgraph.vocab import ID, MKB, PREFIXES, bind_prefixes, kind_of_iri
 from mkbgraph.web import key_players, views
 from mkbgraph.web.assets import register_assets, yasgui_available
 from mkbgraph.web.network_view import (
@@ -47,7 +47,6 @@ from mkbgraph.web.rendering import (
     ego_points,
     format_euro,
     iri_values,
-    kind_of,
     local_path,
     stacked_bars,
 )
@@ -707,7 +706,7 @@ def _resource_page(request: Request, iri: str, suffix: str) -> Response:
         "query_link": query_link(entity.query),
         "network_link": network_link(iri),
         "formats": formats,
-        "kind": KIND_NAMES.get(kind_of(iri), ""),
+        "kind": KIND_NAMES.get(kind_of_iri(iri), ""),
     }
     row = next((r for r in _requests(request) if r.link.iri == iri), None)
     if row is not None:
