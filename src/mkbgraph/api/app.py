@@ -29,8 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mkbgraph._version import __version__
 from mkbgraph.config import Settings, get_settings
+from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import LiveGraph, ReloadOutcome
-from mkbgraph.sparql.screen import QueryRejected
 from mkbgraph.web.pages import error_page
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
         return JSONResponse({"ready": engine.ready, "query_engine": engine.stats()}, status_code=status)
 
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_exception_handler(QueryRejected, _rejected)
+    app.add_exception_handler(ServiceError, _rejected)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     for register in _registrations():
@@ -92,14 +92,17 @@ API_PATHS = ("/sparql", "/api", "/dataset", "/.well-known", "/openapi.json")
 
 
 def _error_json(status: int, title: str, detail: str, code: str) -> JSONResponse:
-    """The API's one error shape (`QueryRejected.as_dict`) for an error the framework raised."""
-    error = QueryRejected(detail, status=status, code=code, title=title)
+    """The API's one error shape (`ServiceError.as_dict`) for an error the framework raised."""
+    error = ServiceError(detail, status=status, code=code, title=title)
     return JSONResponse(error.as_dict(), status_code=status)
 
 
 async def _rejected(request: Request, exc: Exception) -> Response:
-    """A `QueryRejected` (a bad format, parameter or query) that a route did not answer itself."""
-    assert isinstance(exc, QueryRejected)
+    """A `ServiceError` (a bad format, parameter, query or name) that a route did not answer itself:
+    logged (a warning when the service, not the client, is at fault) and answered in the one shape."""
+    assert isinstance(exc, ServiceError)
+    level = logging.WARNING if exc.status >= 500 else logging.INFO
+    logger.log(level, "%s %s on %s: %s", exc.status, exc.code, request.url.path, exc.message)
     return JSONResponse(exc.as_dict(), status_code=exc.status)
 
 

@@ -1,20 +1,21 @@
 """The network analytics as JSON under `/api/network/...`, documented in OpenAPI.
 
 Every figure comes from the per-snapshot cache (`mkbgraph.network.metrics.analysis`): a request never
-computes a metric that an earlier request (or the warm-up thread started at registration)
-already computed for the same loaded graph. Errors share one shape:
-`{"error": {"status": 404, "title": "...", "detail": "...", "candidates": [...]}}` (candidates
-only where a name was unknown or ambiguous).
+computes a metric that an earlier request (or the warm-up in the app's lifespan) already computed
+for the same loaded graph. Errors are `ServiceError`s, answered by the app's handler in the one
+shape, `{"error": {"status": 404, "title": "...", "detail": "...", "code": "...", "candidates": [...]}}`
+(candidates only where a name was unknown or ambiguous).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
+from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.network.export import EXPORT_FORMATS, export_graph
 from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis, analysis, attach
@@ -41,17 +42,49 @@ NAME_HELP = "A resource: IRI, prefixed name (`orgn:kvk`), label, abbreviation or
 router = APIRouter(prefix="/api/network", tags=[TAG])
 
 
-def error_response(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
-    """The API's one error shape."""
-    return JSONResponse(
-        {"error": {"status": status, "title": title, "detail": detail, **extra}}, status_code=status
-    )
+class UnknownName(ServiceError):
+    """A name that matches no resource: 404, with the nearest names as ``candidates``."""
+
+    status = 404
+    code = "unknown_resource"
+    title = "Unknown resource"
 
 
-def _resolve_error(exc: ResolveError) -> JSONResponse:
-    if isinstance(exc, AmbiguousResource):
-        return error_response(400, "Ambiguous name", str(exc), candidates=exc.candidates)
-    return error_response(404, "Unknown resource", str(exc), candidates=exc.candidates)
+class AmbiguousName(ServiceError):
+    """A name that matches several resources: 400, with the matches as ``candidates``."""
+
+    status = 400
+    code = "ambiguous_name"
+    title = "Ambiguous name"
+
+
+class PathNotFound(ServiceError):
+    """Two resources with no chain of relations between them: 404."""
+
+    status = 404
+    code = "no_path"
+    title = "No path"
+
+
+class BadParameter(ServiceError):
+    """A parameter outside its closed list (format, graph): 400."""
+
+    status = 400
+    code = "bad_parameter"
+    title = "Bad parameter"
+
+
+def _resolve_error(exc: ResolveError) -> ServiceError:
+    error = AmbiguousName if isinstance(exc, AmbiguousResource) else UnknownName
+    return error(str(exc), extra={"candidates": exc.candidates})
+
+
+def _one_of(name: str, value: str, allowed: Iterable[str]) -> None:
+    """Refuse `value` unless it is one of `allowed`, naming them."""
+    choices = tuple(allowed)
+    if value not in choices:
+        message = f"{name} must be one of {', '.join(choices)}; got {value!r}"
+        raise BadParameter(message, title=f"Unknown {name}", code=f"unknown_{name}")
 
 
 def _analysis(request: Request) -> NetworkAnalysis:
@@ -74,8 +107,7 @@ def _answer(
     table: tuple[Callable[[dict[str, Any]], list[dict[str, Any]]], tuple[str, ...], str],
 ) -> Any:
     """The answer as the JSON envelope, or as CSV rows (`table`: row function, columns, file name)."""
-    if form not in TABLE_FORMATS:
-        return error_response(400, "Unknown format", f"format must be one of {', '.join(TABLE_FORMATS)}")
+    _one_of("format", form, TABLE_FORMATS)
     if form == "json":
         return _envelope(result, body)
     rows, columns, filename = table
@@ -101,7 +133,7 @@ def stats(request: Request, theme: Annotated[str | None, Query(description=THEME
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
-        return _resolve_error(exc)
+        raise _resolve_error(exc) from None
     return _envelope(
         result,
         {"theme": theme_iri, "key_players": result.key_players(theme_iri), "gaps": result.gaps(theme_iri)},
@@ -120,7 +152,7 @@ def key_players(
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
-        return _resolve_error(exc)
+        raise _resolve_error(exc) from None
     table = (key_player_rows, KEY_PLAYER_COLUMNS, "mkbgraph-key-players.csv")
     return _answer(result, result.key_players(theme_iri), format, table)
 
@@ -138,7 +170,7 @@ def gaps(
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
-        return _resolve_error(exc)
+        raise _resolve_error(exc) from None
     return _answer(result, result.gaps(theme_iri), format, (gap_rows, GAP_COLUMNS, "mkbgraph-gaps.csv"))
 
 
@@ -160,9 +192,9 @@ def path(
     try:
         return _envelope(result, result.path(source, target, through_hubs=through_hubs))
     except ResolveError as exc:
-        return _resolve_error(exc)
+        raise _resolve_error(exc) from None
     except NoPath as exc:
-        return error_response(404, "No path", str(exc))
+        raise PathNotFound(str(exc)) from None
 
 
 @router.get("/communities", summary="Communities of organisations (Louvain)")
@@ -214,10 +246,8 @@ def export(
 ) -> Response:
     """The projection as a file for Gephi and Cytoscape (GraphML, GEXF), D3 (node-link JSON) or a
     spreadsheet (CSV edge list). List attributes are space-separated in GraphML, GEXF and CSV."""
-    if format not in EXPORT_FORMATS:
-        return error_response(400, "Unknown format", f"format must be one of {', '.join(EXPORT_FORMATS)}")
-    if graph not in PROJECTIONS:
-        return error_response(400, "Unknown graph", f"graph must be one of {', '.join(PROJECTIONS)}")
+    _one_of("format", format, EXPORT_FORMATS)
+    _one_of("graph", graph, PROJECTIONS)
     result = _analysis(request)
     chosen = EXPORT_FORMATS[format]
     payload = export_graph(PROJECTIONS[graph](result.full), format)
