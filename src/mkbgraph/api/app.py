@@ -28,6 +28,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mkbgraph._version import __version__
+from mkbgraph.api.models import Health, Ready
 from mkbgraph.config import Settings, get_settings
 from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import LiveGraph, ReloadOutcome
@@ -55,7 +56,12 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
     app.state.last_reload = None
     live.current  # load and validate now: a bad graph fails at start-up, not on the first request  # noqa: B018
 
-    @app.get("/health", tags=["service"], summary="Liveness, readiness and the loaded graph's version")
+    @app.get(
+        "/health",
+        tags=["service"],
+        summary="Liveness, readiness and the loaded graph's version",
+        responses={200: {"model": Health, "description": "The graph being served and the engine's state."}},
+    )
     def health() -> JSONResponse:
         snapshot = live.current
         engine = app.state.query_engine
@@ -72,7 +78,15 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
             }
         )
 
-    @app.get("/ready", tags=["service"], summary="200 once every query worker is up, 503 before")
+    @app.get(
+        "/ready",
+        tags=["service"],
+        summary="200 once every query worker is up, 503 before",
+        responses={
+            200: {"model": Ready, "description": "Every worker is up."},
+            503: {"model": Ready, "description": "Workers are still starting."},
+        },
+    )
     def ready() -> JSONResponse:
         engine = app.state.query_engine
         status = 200 if engine.ready else 503

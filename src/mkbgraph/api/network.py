@@ -15,6 +15,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 
+from mkbgraph.api.models import (
+    CommunitiesAnswer,
+    ErrorBody,
+    GapsAnswer,
+    KeyPlayersAnswer,
+    NodeLinkGraph,
+    NodesAnswer,
+    PathAnswer,
+    StatsAnswer,
+)
 from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.network.export import EXPORT_FORMATS, export_graph
@@ -119,12 +129,30 @@ def _answer(
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Ambiguous name or unknown format; `error.candidates` lists the matches."},
-    404: {"description": "No such resource (or no path); `error.candidates` lists near matches."},
+    400: {
+        "model": ErrorBody,
+        "description": "Ambiguous name or unknown format; `error.candidates` lists the matches.",
+    },
+    404: {
+        "model": ErrorBody,
+        "description": "No such resource (or no path); `error.candidates` lists near matches.",
+    },
+    422: {"model": ErrorBody, "description": "A parameter of the wrong type."},
 }
 
 
-@router.get("/stats", summary="Key players and coordination gaps", responses=ERRORS)
+def _documented(model: type, csv: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The responses of a route: its JSON model (and CSV when it offers one), and the errors."""
+    ok: dict[str, Any] = {
+        "model": model,
+        "description": "JSON" + (", or CSV with `format=csv`" if csv else ""),
+    }
+    if csv:
+        ok["content"] = {"text/csv": {"schema": {"type": "string"}}}
+    return {200: ok, **ERRORS}
+
+
+@router.get("/stats", summary="Key players and coordination gaps", responses=_documented(StatsAnswer))
 def stats(request: Request, theme: Annotated[str | None, Query(description=THEME_HELP)] = None) -> Any:
     """Rankings of organisations (degree, weighted degree, betweenness, PageRank, eigenvector; who
     leads, who partners, which ministries act alone) and the coordination gaps, overall or per theme.
@@ -140,7 +168,11 @@ def stats(request: Request, theme: Annotated[str | None, Query(description=THEME
     )
 
 
-@router.get("/key-players", summary="Organisation rankings by centrality and role", responses=ERRORS)
+@router.get(
+    "/key-players",
+    summary="Organisation rankings by centrality and role",
+    responses=_documented(KeyPlayersAnswer, csv=True),
+)
 def key_players(
     request: Request,
     theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
@@ -157,7 +189,7 @@ def key_players(
     return _answer(result, result.key_players(theme_iri), format, table)
 
 
-@router.get("/gaps", summary="Coordination gaps", responses=ERRORS)
+@router.get("/gaps", summary="Coordination gaps", responses=_documented(GapsAnswer, csv=True))
 def gaps(
     request: Request,
     theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
@@ -174,7 +206,7 @@ def gaps(
     return _answer(result, result.gaps(theme_iri), format, (gap_rows, GAP_COLUMNS, "mkbgraph-gaps.csv"))
 
 
-@router.get("/path", summary="How two resources are connected", responses=ERRORS)
+@router.get("/path", summary="How two resources are connected", responses=_documented(PathAnswer))
 def path(
     request: Request,
     source: Annotated[str, Query(alias="from", description=f"Start. {NAME_HELP}")],
@@ -197,7 +229,11 @@ def path(
         raise PathNotFound(str(exc)) from None
 
 
-@router.get("/communities", summary="Communities of organisations (Louvain)")
+@router.get(
+    "/communities",
+    summary="Communities of organisations (Louvain)",
+    responses=_documented(CommunitiesAnswer, csv=True),
+)
 def communities(request: Request, format: TableFormat = "json") -> Any:
     """Louvain communities of the stakeholder graph (fixed seed), largest first, each with its
     members and dominant themes; `membership` maps each organisation to its community id.
@@ -207,7 +243,7 @@ def communities(request: Request, format: TableFormat = "json") -> Any:
     return _answer(result, result.communities(), format, table)
 
 
-@router.get("/nodes", summary="Per-node metrics and layout positions")
+@router.get("/nodes", summary="Per-node metrics and layout positions", responses=_documented(NodesAnswer))
 def nodes(request: Request) -> Any:
     """For every node of the full graph: kind, label, degree, PageRank, betweenness (organisations),
     community and its (x, y) position in [-1, 1], as the network view uses them."""
@@ -229,8 +265,17 @@ def nodes(request: Request) -> Any:
     "/export",
     summary="Export a projection as GraphML, GEXF, node-link JSON or CSV",
     responses={
-        200: {"content": {f.media_type.split(";")[0]: {} for f in EXPORT_FORMATS.values()}},
+        200: {
+            "model": NodeLinkGraph,
+            "description": "The file: GraphML, GEXF, node-link JSON or CSV.",
+            "content": {
+                f.media_type.split(";")[0]: {"schema": {"type": "string"}}
+                for f in EXPORT_FORMATS.values()
+                if f.name != "json"
+            },
+        },
         400: ERRORS[400],
+        422: ERRORS[422],
     },
 )
 def export(

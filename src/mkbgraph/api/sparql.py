@@ -33,7 +33,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from mkbgraph.api.models import ErrorBody, QueryAnswer, QueryList
 from mkbgraph.config import Settings
+from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import SelectResult, Snapshot
 from mkbgraph.sparql import formats
 from mkbgraph.sparql.catalogue import CannedQuery, Catalogue, ParameterError
@@ -49,6 +51,12 @@ from mkbgraph.vocab import MKB, PREFIXES, SD, VOID, bind_prefixes
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
+
+#: A description in RDF: one of the RDF formats, as negotiated.
+RDF_ANSWER: dict[str, Any] = {
+    "description": "Turtle (or JSON-LD, N-Triples, RDF/XML by Accept or ?format=).",
+    "content": {f.media_type: {"schema": {"type": "string"}} for f in formats.RDF_FORMATS},
+}
 
 #: Names of the canned query API that are not query parameters.
 RESERVED_PARAMETERS = frozenset({"format", "timeout", "max_rows"})
@@ -66,13 +74,20 @@ FORMAT_HELP = (
 TIMEOUT_HELP = "Lower the time limit for this request, in seconds (never above the configured limit)."
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Malformed query or parameter; `error.line`/`error.column` point at the problem."},
-    403: {"description": "Refused: SPARQL Update, SERVICE, FROM/FROM NAMED."},
-    429: {"description": "This client has too many queries running and waiting."},
-    413: {"description": "Request body larger than the configured limit."},
-    415: {"description": "POST body of another type than form-encoded or application/sparql-query."},
+    400: {
+        "model": ErrorBody,
+        "description": "Malformed query or parameter; `error.line`/`error.column` point at the problem.",
+    },
+    403: {"model": ErrorBody, "description": "Refused: SPARQL Update, SERVICE, FROM/FROM NAMED."},
+    429: {"model": ErrorBody, "description": "This client has too many queries running and waiting."},
+    413: {"model": ErrorBody, "description": "Request body larger than the configured limit."},
+    415: {
+        "model": ErrorBody,
+        "description": "POST body of another type than form-encoded or application/sparql-query.",
+    },
     503: {
-        "description": "The query ran past the time limit or its memory cap (it was stopped), or the queue is full."
+        "model": ErrorBody,
+        "description": "The query ran past the time limit or its memory cap (it was stopped), or the queue is full.",
     },
 }
 
@@ -109,7 +124,7 @@ class UnknownQuery(QueryRejected):
     title = "Unknown query"
 
 
-def error_response(exc: QueryRejected, cors: bool = False) -> JSONResponse:
+def error_response(exc: ServiceError, cors: bool = False) -> JSONResponse:
     """The API's one error shape, with the exception's status code; every refusal is logged."""
     level = logging.WARNING if exc.status >= 500 or exc.status in (403, 429) else logging.INFO
     logger.log(level, "%s %s: %s", exc.status, exc.code, exc.message)
@@ -296,7 +311,10 @@ class SparqlResponseCacheMiddleware:
                 await send({"type": "http.response.body", "body": body})
                 return
         request = Request(scope, receive)
-        response = await (sparql_get(request) if scope["method"] == "GET" else sparql_post(request))
+        try:
+            response = await (sparql_get(request) if scope["method"] == "GET" else sparql_post(request))
+        except ServiceError as exc:  # no router here, so no exception handler: answer it in place
+            response = error_response(exc, cors=True)
         await response(scope, receive, send)
 
 
@@ -626,7 +644,7 @@ def service_description(request: Request) -> Response:
     "/.well-known/void",
     tags=["sparql"],
     summary="VoID + DCAT description of the dataset (well-known location)",
-    responses={200: {"description": "Turtle (or JSON-LD, N-Triples, RDF/XML by Accept or ?format=)."}},
+    responses={200: RDF_ANSWER, 400: ERRORS[400]},
 )
 def well_known_void(
     request: Request, format: Annotated[str | None, Query(description="turtle, jsonld, nt or rdfxml.")] = None
@@ -640,7 +658,7 @@ def well_known_void(
     "/dataset",
     tags=["sparql"],
     summary="VoID + DCAT description of the dataset",
-    responses={200: {"description": "Turtle (or JSON-LD, N-Triples, RDF/XML by Accept or ?format=)."}},
+    responses={200: RDF_ANSWER, 400: ERRORS[400]},
 )
 def dataset_description(
     request: Request, format: Annotated[str | None, Query(description="turtle, jsonld, nt or rdfxml.")] = None
@@ -673,6 +691,7 @@ def _links(canned: CannedQuery, base: str) -> dict[str, str]:
     "/api/queries",
     tags=["queries"],
     summary="List the canned queries with their metadata and parameters",
+    responses={200: {"model": QueryList, "description": "Every canned query."}},
 )
 def list_queries(request: Request) -> JSONResponse:
     """Every canned query: name, titles, Dutch and English descriptions, audience, tags, query form,
@@ -703,14 +722,14 @@ def _cell(term: Node | None) -> Any:
     responses={
         200: {
             "description": "JSON `{columns, rows, row_count, truncated, ...}`, or CSV/TSV, or RDF.",
+            "model": QueryAnswer,
             "content": {
-                "application/json": {},
-                "text/csv": {},
-                "text/tab-separated-values": {},
-                "text/turtle": {},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/tab-separated-values": {"schema": {"type": "string"}},
+                "text/turtle": {"schema": {"type": "string"}},
             },
         },
-        404: {"description": "No canned query of that name."},
+        404: {"model": ErrorBody, "description": "No canned query of that name."},
         **ERRORS,
     },
 )
