@@ -122,3 +122,12 @@ def test_real_answers_fit_their_models(server: Server, path: str, model: type[Ba
     response = httpx.get(f"{server.url}{path}", timeout=30)
     assert response.headers["content-type"].startswith("application/json")
     model.model_validate(response.json())
+
+
+def test_a_bad_format_on_the_service_description_is_a_400_not_a_500(server: Server) -> None:
+    """Found by the fuzzer: `/sparql` without a query answers the Service Description, and an
+    unknown `format=` there escaped the error handlers of the hot path."""
+    response = httpx.get(f"{server.url}/sparql", params={"format": "null"}, timeout=10)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_query"
+    assert "unknown format 'null'" in response.json()["error"]["detail"]
