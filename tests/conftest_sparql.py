@@ -45,7 +45,7 @@ def start_server(
     ``cwd`` and ``environ`` (extra variables, e.g. PYTHONPATH of an installed copy) run it as
     a user would outside the checkout."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MKBGRAPH_") or k == "MKBGRAPH_CACHE_DIR"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MKBGRAPH_")}
     env.update(environ or {})
     env.update({f"MKBGRAPH_{k.upper()}": str(v) for k, v in settings.items()})
     log = tmp / f"server-{port}.log"

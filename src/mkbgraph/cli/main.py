@@ -59,7 +59,7 @@ def run_validate(settings: Settings) -> tuple[int, ValidationReport | None, str]
             settings.data_dir,
             settings.shapes_dir,
             check=True,
-            cache_dir=settings.cache_dir,
+            engine=settings.shacl_engine,
         )
     except LoadError as exc:
         return 2, None, str(exc)

@@ -355,9 +355,9 @@ def _report(request: Request) -> ValidationReport:
     settings: Settings = request.app.state.settings
 
     def run() -> ValidationReport:
-        # pySHACL needs an in-memory graph: parse the snapshot's files (the served graph is a view)
+        # the SHACL engine reads an in-memory graph: parse the snapshot's files (the served graph is a view)
         data = parse_files([Path(f) for f in snapshot.files]).graph
-        return validate(data, load_shapes(settings.shapes_dir))
+        return validate(data, load_shapes(settings.shapes_dir), settings.shacl_engine)
 
     return _cache(request).get(snapshot, "report", run)
 
