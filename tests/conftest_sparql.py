@@ -38,7 +38,12 @@ class Server:
 
 
 def start_server(
-    tmp: Path, *, cwd: Path | None = None, environ: dict[str, str] | None = None, **settings: object
+    tmp: Path,
+    *,
+    cwd: Path | None = None,
+    environ: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    **settings: object,
 ) -> Server:
     """Run the real CLI (`python -m mkbgraph serve`) with MKBGRAPH_* settings; wait for /health.
 
@@ -50,7 +55,7 @@ def start_server(
     env.update({f"MKBGRAPH_{k.upper()}": str(v) for k, v in settings.items()})
     log = tmp / f"server-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkbgraph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "mkbgraph", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         cwd=cwd,
         env=env,
         stdout=log.open("wb"),

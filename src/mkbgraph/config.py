@@ -62,6 +62,14 @@ class Settings(BaseSettings):
         "the tests hold both to the same report).",
     )
     host: str = Field("127.0.0.1", description="Address `serve` binds to.")
+    http_max_age: int = Field(
+        60,
+        ge=0,
+        description="Seconds a shared cache may keep a GET answer (Cache-Control max-age); 0: revalidate always.",
+    )
+    http_stale: int = Field(
+        600, ge=0, description="Seconds a shared cache may serve an answer while it revalidates it."
+    )
     port: int = Field(8000, description="Port `serve` listens on.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Level of the log `serve` writes (workers, refusals, time-outs, warm-up)."

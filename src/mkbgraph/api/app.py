@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import gc
 import logging
+import os
 import signal
 import time
 import uuid
@@ -28,6 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mkbgraph._version import __version__
+from mkbgraph.api.http_cache import ConditionalGetMiddleware
 from mkbgraph.api.models import Health, Ready
 from mkbgraph.config import Settings, get_settings
 from mkbgraph.errors import ServiceError
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
                 "backend": snapshot.store.name,
                 "query_engine": engine.stats(),
                 "reload": app.state.last_reload,
+                "process": os.getpid(),
             }
         )
 
@@ -98,6 +101,10 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
     app.add_exception_handler(RequestValidationError, _invalid_request)
     for register in _registrations():
         register(app)
+    # outermost: a revalidation is answered before the SPARQL hot path or any route runs
+    app.add_middleware(
+        ConditionalGetMiddleware, max_age=settings.http_max_age, stale_while_revalidate=settings.http_stale
+    )
     return app
 
 

@@ -81,6 +81,7 @@ class Health(_Model):
     backend: str
     query_engine: EngineStatus
     reload: ReloadStatus | None = None
+    process: int = Field(description="The server process that answered (one of the replicas).")
 
 
 class Ready(_Model):
