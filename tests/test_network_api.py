@@ -16,16 +16,22 @@ from mkbgraph.api.app import create_app
 from mkbgraph.config import Settings
 from mkbgraph.network.metrics import analysis
 
+from .conftest_remote import BACKENDS, backend_settings
 from .test_network_graphs import BRIDGE, PREFIX_BLOCK, REQUESTS, iri, write_data
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """An app over the hand-built motions graph plus the bridge (validation off: they are sketches)."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """An app over the hand-built motions graph plus the bridge (validation off: they are sketches),
+    on the embedded store and on a real Oxigraph server."""
     folder = tmp_path_factory.mktemp("network-api")
     write_data(folder, REQUESTS)
     (folder / "bridge.ttl").write_text(PREFIX_BLOCK + BRIDGE, encoding="utf-8")
-    with TestClient(create_app(Settings(data_dir=folder, validate_on_load=False))) as running:
+    settings = Settings(data_dir=folder, validate_on_load=False)
+    with (
+        backend_settings(request.param, settings, folder.parent) as chosen,
+        TestClient(create_app(chosen)) as running,
+    ):
         yield running  # the lifespan closes the query workers at the end
 
 

@@ -20,6 +20,8 @@ from mkbgraph.api.app import create_app
 from mkbgraph.config import Settings
 from mkbgraph.domain.follow_up import ANSWERED, NO_FOLLOW_UP, PARTLY, follow_up
 
+from .conftest_remote import BACKENDS, backend_settings
+
 ID = "https://w3id.org/mkbgraph/id/"
 PREFIXES = """
 @prefix mkb: <https://w3id.org/mkbgraph/def/> .
@@ -95,10 +97,15 @@ def make_settings(tmp_path: Path, turtle: str, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path_factory.mktemp("tracer"), tracer_turtle())
-    with TestClient(create_app(settings)) as running:
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The tracer's app on the embedded store and on a real Oxigraph server."""
+    folder = tmp_path_factory.mktemp("tracer")
+    settings = make_settings(folder, tracer_turtle())
+    with (
+        backend_settings(request.param, settings, folder) as chosen,
+        TestClient(create_app(chosen)) as running,
+    ):
         yield running
 
 

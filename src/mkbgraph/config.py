@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,8 +52,29 @@ class Settings(BaseSettings):
     queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Folder of canned SPARQL queries (*.rq).")
     term_base: str = Field("https://w3id.org/mkbgraph/def/", description="Namespace of the ontology terms.")
     data_base: str = Field("https://w3id.org/mkbgraph/id/", description="Namespace of the data resources.")
-    backend: Literal["oxigraph", "rdflib"] = Field(
-        "oxigraph", description="Query engine behind the store seam: embedded Oxigraph (fast) or rdflib."
+    backend: Literal["oxigraph", "rdflib", "sparql"] = Field(
+        "oxigraph",
+        description="Query engine behind the store seam: embedded Oxigraph (fast), rdflib, or `sparql`: "
+        "a remote SPARQL 1.1 server at `MKBGRAPH_SPARQL_URL` (see docs/deploy.md).",
+    )
+    sparql_url: str = Field(
+        "",
+        description="Query endpoint of the remote SPARQL 1.1 server (backend `sparql`), e.g. "
+        "`http://127.0.0.1:7878/query`.",
+    )
+    sparql_user: str = Field("", description="User name for HTTP Basic authentication at the remote server.")
+    sparql_password: SecretStr = Field(
+        SecretStr(""), description="Password for the remote server (never logged or shown)."
+    )
+    sparql_graph: str = Field(
+        "",
+        description="Graph IRI the app reads on the remote server (sent as `default-graph-uri`); empty: "
+        "the server's default graph.",
+    )
+    sparql_max_bytes: int = Field(
+        64_000_000,
+        gt=0,
+        description="Largest answer read from the remote server, in bytes (503 query_too_large beyond).",
     )
     validate_on_load: bool = Field(True, description="Refuse to serve a graph that violates the shapes.")
     shacl_engine: Literal["turbo", "pyshacl"] = Field(

@@ -46,6 +46,7 @@ from mkbgraph.sparql.engine import (
     Serialized,
     get_engine,
 )
+from mkbgraph.sparql.remote import make_engine
 from mkbgraph.sparql.screen import QueryRejected, refuse_update
 from mkbgraph.vocab import MKB, PREFIXES, SD, VOID, bind_prefixes
 
@@ -835,7 +836,7 @@ async def _json_answer(
 def register(app: FastAPI) -> None:
     """Mount the endpoint and the query API; the engine's workers stop with the app."""
     settings: Settings = app.state.settings
-    engine = QueryEngine(app.state.live, settings)
+    engine = make_engine(app.state.live, settings)
     app.state.query_engine = engine
     app.state.query_catalogue = Catalogue.load(settings.queries_dir)
     app.state.sparql_responses = ResponseCache(settings.cache_bytes)

@@ -256,6 +256,43 @@ def motions(
 
 
 @app.command()
+def publish(
+    to: Annotated[
+        str,
+        typer.Option("--to", help="Graph Store endpoint of the server, e.g. http://127.0.0.1:7878/store."),
+    ],
+    graph: Annotated[
+        str | None, typer.Option(help="IRI of the named graph to replace (default: the default graph).")
+    ] = None,
+    update: Annotated[
+        str | None,
+        typer.Option(
+            help="SPARQL Update endpoint (e.g. http://127.0.0.1:7878/update): load into a staging graph, "
+            "then switch in one update (atomic on Oxigraph). Without it: one PUT on the graph."
+        ),
+    ] = None,
+    data: Annotated[Path | None, typer.Option(help="Data folder (default: data/turtle).")] = None,
+) -> None:
+    """Validate the graph and load it into a SPARQL server: exit 0 published, 1 violations
+    (nothing sent), 2 unreadable input or the server refused."""
+    from mkbgraph.graph.load import LoadError
+    from mkbgraph.graph.publish import PublishError
+    from mkbgraph.graph.publish import publish as run_publish
+    from mkbgraph.graph.store import InvalidGraphError
+
+    try:
+        outcome = run_publish(_settings(data), to, graph, update)
+    except InvalidGraphError as exc:
+        print(format_report(exc.report))
+        raise typer.Exit(1) from exc
+    except (LoadError, PublishError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    how = "staged, then switched in one update" if outcome.atomic else "one PUT"
+    print(f"Published {outcome.triples} triples to {outcome.graph} ({how}) in {outcome.seconds:.1f} s.")
+
+
+@app.command()
 def serve(
     host: Annotated[
         str | None, typer.Option(help="Address to bind (default from settings: 127.0.0.1).")

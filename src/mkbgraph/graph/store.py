@@ -3,8 +3,8 @@
 Queries go to an embedded Oxigraph store by default: measured on graphs shaped like ours it
 answers the canned queries in 1-2 ms where rdflib's own engine takes 0.3-27 s. Validation and
 network projection read a plain rdflib graph (pySHACL over an Oxigraph-backed graph is slow and
-differs), which every `Snapshot` also keeps. A further backend (a remote SPARQL 1.1 endpoint)
-plugs in by implementing `Store` and registering it in `BACKENDS`; callers do not change.
+differs), which every `Snapshot` also keeps. A remote SPARQL 1.1 server (`mkbgraph.graph.remote`,
+``MKBGRAPH_BACKEND=sparql``) implements the same `Store`; callers do not change.
 
 `LiveGraph` holds the snapshot being served and swaps in a new one only when it loaded and
 validated; any failure keeps the previous snapshot serving and says why.
@@ -116,7 +116,7 @@ class OxigraphStore:
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
         try:
-            return _select_rows(result, max_rows)
+            return select_rows(result, max_rows)
         finally:
             # pyoxigraph results are bound to the thread that made them: never let a traceback
             # carry one to another thread (dropping it there aborts the process)
@@ -154,7 +154,7 @@ def new_store_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{STORE_DIR_PREFIX}{os.getpid()}-"))
 
 
-def _select_rows(result: ox.QuerySolutions, max_rows: int | None) -> SelectResult:
+def select_rows(result: ox.QuerySolutions, max_rows: int | None) -> SelectResult:
     columns = [v.value for v in result.variables]
     rows: list[Row] = []
     truncated = False
@@ -280,6 +280,8 @@ def build_snapshot(settings: Settings) -> Snapshot:
     the graph violates the shapes.
     """
     started = time.perf_counter()
+    if settings.backend == "sparql":
+        return build_remote_snapshot(settings, started)
     files = rdf_files(settings.ontology_dir, settings.data_dir)
     report: ValidationReport | None = None
     parsed: Graph | None = None
@@ -304,6 +306,34 @@ def build_snapshot(settings: Settings) -> Snapshot:
         files=tuple(str(p) for p in files),
     )
     logger.info("loaded %d triples from %d files in %.1f s", len(store), len(files), snapshot.load_seconds)
+    return snapshot
+
+
+def build_remote_snapshot(settings: Settings, started: float | None = None) -> Snapshot:
+    """A snapshot over the remote server: no files, no local copy, only the projected triples.
+
+    Validation is not repeated here: the remote graph is whatever `mkbgraph publish` put there,
+    and publish refuses a graph that violates the shapes (the app would need the whole graph in
+    its process to validate it, which is what this mode avoids)."""
+    from mkbgraph.graph.remote import SparqlStore, projection_graph
+
+    started = time.perf_counter() if started is None else started
+    store = SparqlStore(settings)
+    graph = projection_graph(store)
+    snapshot = Snapshot(
+        graph=graph,
+        store=store,
+        report=None,
+        fingerprint=store.fingerprint(graph),
+        loaded_at=datetime.now(UTC),
+        load_seconds=time.perf_counter() - started,
+    )
+    logger.info(
+        "remote graph of %d triples, version %s, in %.1f s",
+        len(store),
+        snapshot.version,
+        snapshot.load_seconds,
+    )
     return snapshot
 
 

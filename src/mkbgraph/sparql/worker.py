@@ -217,6 +217,13 @@ def execute(
 ) -> tuple[dict[str, Any], bytes]:
     """Run one request; returns the reply header and the body."""
     result = store.query(request["text"], base_iri=request.get("base") or None)
+    return render(result, request, prefixes)
+
+
+def render(result: Any, request: dict[str, Any], prefixes: dict[str, str]) -> tuple[dict[str, Any], bytes]:
+    """The reply to ``request`` from a query result (pyoxigraph's, from the local store, or parsed
+    from a remote server's answer: `mkbgraph.sparql.remote`), capped at ``max_rows``, in the
+    requested format: the same bytes whichever engine answered."""
     rows_mode = request.get("mode") == "rows"
     max_rows = int(request["max_rows"])
     header: dict[str, Any]
