@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,6 +27,7 @@ from mkbgraph.config import Settings
 from mkbgraph.graph.remote import (
     GRAPH_ACCEPT,
     RESULTS_ACCEPT,
+    RemoteBadQuery,
     SparqlClient,
     SparqlStore,
     parse_results,
@@ -51,6 +53,9 @@ logger = logging.getLogger(__name__)
 #: timed out already (a guard, not the limit: the client's own deadline ends the call).
 _GRACE = 5.0
 
+#: ``line:column`` in a server's syntax error message (Oxigraph: ``error at 2:19: ...``).
+_POSITION = re.compile(r"(\d+):(\d+)")
+
 
 def remote_answer(
     client: SparqlClient, request: dict[str, Any], limit: float, prefixes: dict[str, str]
@@ -61,15 +66,32 @@ def remote_answer(
     text = request["text"]
     form = screen.screen(text).form
     base = request.get("base")
-    if base:  # the embedded engine resolves relative IRIs against the endpoint: say so to the server
-        text = f"BASE <{base}>\n{text}"
+    # the embedded engine resolves relative IRIs against the endpoint: say so to the server, on
+    # the first line (so the server's line numbers are the client's)
+    head = f"BASE <{base}> " if base else ""
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
-    media, body = client.query(text, GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT, limit)
+    try:
+        media, body = client.query(head + text, GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT, limit)
+    except RemoteBadQuery as exc:
+        raise _syntax_error(exc.message, len(head)) from None
     result = parse_triples(media, body) if graph_form else parse_results(media, body)
     try:
         return worker.render(result, request, prefixes)
     except worker.FormatMismatch as exc:
         raise QueryRejected(str(exc)) from None
+
+
+def _syntax_error(message: str, shift: int) -> QueryRejected:
+    """The server's refusal as the embedded engine words it: ``syntax error: ...`` with the line
+    and column in the client's text (the ``BASE`` the engine put in front taken off)."""
+    said = message.removeprefix("the SPARQL server refused the query: ")
+    position = _POSITION.search(said)
+    if position is None:
+        return QueryRejected(f"syntax error: {said}")
+    line, column = int(position.group(1)), int(position.group(2))
+    if line == 1:
+        column = max(1, column - shift)
+    return QueryRejected(f"syntax error: {said}", line=line, column=column)
 
 
 class RemoteQueryEngine(QueryEngine):
