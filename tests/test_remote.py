@@ -18,10 +18,13 @@ from typing import ClassVar
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import BNode, Graph
 from typer.testing import CliRunner
 
 from mkbgraph.api.app import create_app
 from mkbgraph.cli.main import app as cli
+from mkbgraph.cli.main import run_stats
+from mkbgraph.cli.query import run_query
 from mkbgraph.config import Settings
 from mkbgraph.graph.load import rdf_files
 from mkbgraph.graph.remote import PROJECTION_PREDICATES, RemoteError, SparqlClient, SparqlStore
@@ -322,3 +325,40 @@ def test_a_missing_server_binary_fails_with_a_message(
     monkeypatch.setattr("sys.executable", str(tmp_path / "python"))
     with pytest.raises(pytest.fail.Exception, match="Oxigraph server is missing"):
         oxigraph_binary()
+
+
+# --- the rest of the app in remote mode --------------------------------------------------------
+
+
+def test_void_counts_the_whole_remote_graph_as_the_embedded_app_does(
+    remote_client: TestClient, project_settings: Settings
+) -> None:
+    def void(client: TestClient) -> set[tuple[str, str]]:
+        answer = client.get("/dataset", headers={"Accept": "application/n-triples"})
+        assert answer.status_code == 200
+        # blank-node partitions aside: the dataset's own figures, and each partition's figures
+        graph = Graph().parse(data=answer.text, format="nt")
+        return {(str(p), str(o)) for s, p, o in graph if not str(p).endswith(("modified", "identifier"))} - {
+            (str(p), str(o)) for s, p, o in graph if isinstance(o, BNode)
+        }
+
+    with TestClient(create_app(project_settings.model_copy(update={"warm_up": False}))) as embedded:
+        assert void(remote_client) == void(embedded)
+    triples = remote_client.get("/health").json()["triples"]
+    assert ("http://rdfs.org/ns/void#triples", str(triples)) in void(remote_client)
+
+
+def test_the_quality_page_says_the_remote_graph_was_validated_by_publish(remote_client: TestClient) -> None:
+    page = remote_client.get("/quality")
+    assert page.status_code == 200
+    assert "mkbgraph publish" in page.text and "0 overtredingen" not in page.text
+
+
+def test_cli_query_and_stats_read_the_remote_server(
+    read_only: OxigraphServer, project_settings: Settings
+) -> None:
+    remote = project_settings.model_copy(update={"backend": "sparql", "sparql_url": read_only.query_url})
+    assert run_stats(remote) == run_stats(project_settings)
+    embedded = run_query("class-counts", {}, project_settings).result
+    answered = run_query("class-counts", {}, remote).result
+    assert embedded is not None and answered is not None and answered.rows == embedded.rows

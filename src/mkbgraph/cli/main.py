@@ -107,12 +107,10 @@ def validate(
 
 def run_stats(settings: Settings) -> dict[str, int]:
     """Counts per kind over the loaded graph (validated or not: stats describe what is there)."""
-    from mkbgraph.graph.load import load_graph
     from mkbgraph.graph.stats import graph_stats
-    from mkbgraph.graph.store import BACKENDS
+    from mkbgraph.graph.store import open_store
 
-    loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
-    return graph_stats(BACKENDS[settings.backend](loaded.graph, files=loaded.files))
+    return graph_stats(open_store(settings))
 
 
 @app.command()
@@ -122,10 +120,11 @@ def stats(
 ) -> None:
     """Triples and resources per kind."""
     from mkbgraph.graph.load import LoadError
+    from mkbgraph.graph.remote import RemoteError
 
     try:
         counts = run_stats(_settings(data))
-    except LoadError as exc:
+    except (LoadError, RemoteError) as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     if as_json:

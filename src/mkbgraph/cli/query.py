@@ -78,15 +78,13 @@ def parse_params(pairs: list[str]) -> dict[str, list[str]]:
 
 def run_query(name_or_file: str, params: dict[str, list[str]], settings: Settings) -> QueryOutput:
     """Bind, screen and run a query on the configured store (rows capped at ``max_rows``)."""
-    from mkbgraph.graph.load import load_graph
-    from mkbgraph.graph.store import BACKENDS
+    from mkbgraph.graph.store import open_store
     from mkbgraph.sparql.screen import screen
 
     canned = resolve_query(name_or_file, settings)
     text = canned.bind(params)
     form = screen(text).form
-    loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
-    store = BACKENDS[settings.backend](loaded.graph, files=loaded.files)
+    store = open_store(settings)
     if form == "SELECT":
         return QueryOutput(canned, result=store.select(text, max_rows=settings.max_rows))
     if form == "ASK":
@@ -159,6 +157,7 @@ def register(app: typer.Typer) -> None:
         """Run a canned query or a .rq file: exit 0 answered, 1 bad query or parameter, 2 unreadable input."""
         from mkbgraph.config import get_settings
         from mkbgraph.graph.load import LoadError
+        from mkbgraph.graph.remote import RemoteBadQuery, RemoteError
         from mkbgraph.sparql.catalogue import ParameterError, QueryFileError
         from mkbgraph.sparql.screen import QueryRejected
 
@@ -171,9 +170,12 @@ def register(app: typer.Typer) -> None:
         except (QueryNotFound, LoadError, QueryFileError) as exc:
             err.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from exc
-        except (ParameterError, QueryRejected) as exc:
+        except (ParameterError, QueryRejected, RemoteBadQuery) as exc:
             err.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(1) from exc
+        except RemoteError as exc:  # the remote server (MKBGRAPH_BACKEND=sparql) failed or is away
+            err.print(f"error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from exc
         except SyntaxError as exc:  # pyoxigraph's parser disagreed with rdflib's
             err.print(f"error: syntax error: {exc}", markup=False, highlight=False)
             raise typer.Exit(1) from exc

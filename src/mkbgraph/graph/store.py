@@ -255,6 +255,22 @@ BACKENDS: dict[str, Callable[..., Store]] = {
 }
 
 
+def open_store(settings: Settings) -> Store:
+    """The store the settings name, for one-off commands (`query`, `stats`): the files parsed into
+    the configured engine, or the remote server (``MKBGRAPH_BACKEND=sparql``), unvalidated."""
+    if settings.backend == "sparql":
+        from mkbgraph.graph.remote import SparqlStore
+
+        return SparqlStore(settings)
+    files = rdf_files(settings.ontology_dir, settings.data_dir)
+    parsed = (
+        None
+        if settings.backend == "oxigraph"
+        else load_graph(settings.ontology_dir, settings.data_dir, None, check=False).graph
+    )
+    return BACKENDS[settings.backend](parsed, files=files)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One loaded, validated state of the graph: what every request reads."""

@@ -347,11 +347,15 @@ def themes(request: Request) -> HTMLResponse:
 # data quality
 
 
-def _report(request: Request) -> ValidationReport:
-    """The SHACL report of the graph being served; validated here (once) if loading skipped it."""
+def _report(request: Request) -> ValidationReport | None:
+    """The SHACL report of the graph being served; validated here (once) if loading skipped it.
+    None with a remote store (no files here): `mkbgraph publish` validated what it loaded, and
+    the app does not fetch the whole graph to check it again."""
     snapshot = _snapshot(request)
     if snapshot.report is not None:
         return snapshot.report
+    if not snapshot.files:
+        return None
     settings: Settings = request.app.state.settings
 
     def run() -> ValidationReport:
@@ -369,7 +373,7 @@ def quality(request: Request) -> HTMLResponse:
     labels = _labels(request)
     report = _report(request)
     groups = []
-    for shape, items in sorted(report.by_shape().items()):
+    for shape, items in sorted(report.by_shape().items() if report is not None else ()):
         groups.append(
             (
                 curie(shape),
