@@ -1,7 +1,8 @@
 """A real Oxigraph server for the remote-backend tests (PyPI package `oxigraph`, a dev dependency).
 
 The server runs as production should run it (docs/deploy.md): ``oxigraph serve-read-only`` (it
-accepts no update) with its own time limit. Its store is built by the same parser calls as the
+accepts no update) with its own time limit, and with no egress: `oxigraph_jail` puts it in a
+network namespace of its own, reachable only through the one port the tests talk to. Its store is built by the same parser calls as the
 embedded store (`build_disk_store`), so both backends hold exactly the same terms and every
 answer can be compared. A missing binary fails the test with a message: never a silent skip.
 """
@@ -24,6 +25,9 @@ from mkbgraph.graph.load import rdf_files
 from mkbgraph.graph.store import build_disk_store
 
 from .conftest_sparql import free_port
+
+#: Runs the server in a network namespace of its own (no egress), reachable through one port.
+JAIL = Path(__file__).with_name("oxigraph_jail.py")
 
 #: The backends a parametrised fixture runs on: the embedded store and a real Oxigraph server.
 BACKENDS = ("embedded", "oxigraph-server")
@@ -69,12 +73,14 @@ def start_oxigraph(
     binary = oxigraph_binary()
     if files:
         build_disk_store(files, location)
-    port = free_port()
+    port, inner = free_port(), free_port()
     log = location.parent / f"oxigraph-{port}.log"
     mode = "serve-read-only" if read_only else "serve"
-    command = [str(binary), mode, "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    command = [str(binary), mode, "--location", str(location), "--bind", f"127.0.0.1:{inner}"]
     command += ["--timeout-s", str(timeout_s)]
-    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    # no egress: the server runs in a network namespace of its own, reached through one port
+    jail = [sys.executable, str(JAIL), str(port), str(inner), "--"]
+    process = subprocess.Popen(jail + command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:

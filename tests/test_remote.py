@@ -32,7 +32,7 @@ from mkbgraph.graph.store import OxigraphStore
 
 from .conftest import FIXTURES
 from .conftest_remote import OxigraphServer, oxigraph_binary, start_oxigraph, stop_oxigraph
-from .conftest_sparql import free_port
+from .conftest_sparql import free_port, start_listener
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 GRAPH = "https://w3id.org/mkbgraph/graph/report-2019"
@@ -362,3 +362,44 @@ def test_cli_query_and_stats_read_the_remote_server(
     embedded = run_query("class-counts", {}, project_settings).result
     answered = run_query("class-counts", {}, remote).result
     assert embedded is not None and answered is not None and answered.rows == embedded.rows
+
+
+def test_the_server_reaches_no_network(read_only: OxigraphServer) -> None:
+    """Sent straight to the server (past the app's screen), a SERVICE call to a listener on this
+    machine's loopback gets an error, and the listener sees nothing: the server has no egress."""
+    for listener in start_listener():
+        query = f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}"
+        answer = httpx.post(read_only.query_url, data={"query": query}, timeout=30)
+        # Oxigraph streams: the 200 header is sent before the SERVICE call fails mid-body
+        assert "Connection refused" in answer.text
+        assert listener.hits == []
+        # the same listener is reachable from here: the refusal is the server's namespace
+        assert httpx.get(f"{listener.url}/x").status_code == 200 and listener.hits == ["GET /x"]
+
+
+def test_the_servers_own_time_limit_breaking_off_an_answer_is_a_502(tmp_path: Path) -> None:
+    """Oxigraph answers 200 and then stops mid-body at its own limit (--timeout-s): the app
+    does not pass on a truncated document, it says what happened."""
+    settings = Settings()
+    server = start_oxigraph(
+        tmp_path / "store", files=rdf_files(settings.ontology_dir, settings.data_dir), timeout_s=1
+    )
+    try:
+        remote = Settings(
+            backend="sparql",
+            sparql_url=server.query_url,
+            warm_up=False,
+            query_timeout=30,
+            max_rows=100_000_000,
+            sparql_max_bytes=2_000_000_000,
+        )
+        with TestClient(create_app(remote)) as client:
+            # a streamed cross product: Oxigraph's limit cuts it (an aggregate or ORDER BY it does not
+            # cut, see README "Engine differences"; there the app's own limit holds)
+            runaway = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+            answer = client.get("/sparql", params={"query": runaway})
+        assert answer.status_code == 502
+        error = answer.json()["error"]
+        assert error["code"] == "remote_error" and "broke off" in error["detail"]
+    finally:
+        stop_oxigraph(server)

@@ -204,7 +204,7 @@ def parse_results(media: str, body: bytes) -> ox.QuerySolutions | ox.QueryBoolea
     try:
         return ox.parse_query_results(body, format=fmt)
     except (SyntaxError, ValueError) as exc:
-        raise RemoteError(f"the SPARQL server sent results that could not be read: {exc}") from exc
+        raise broken_answer(body) from exc
 
 
 def parse_triples(media: str, body: bytes) -> list[ox.Triple]:
@@ -213,7 +213,15 @@ def parse_triples(media: str, body: bytes) -> list[ox.Triple]:
     try:
         return [q.triple for q in ox.parse(body, format=fmt)]
     except (SyntaxError, ValueError) as exc:
-        raise RemoteError(f"the SPARQL server sent RDF that could not be read: {exc}") from exc
+        raise broken_answer(body) from exc
+
+
+def broken_answer(body: bytes) -> RemoteError:
+    """An answer that does not parse. Servers that stream (Oxigraph) send ``200`` before they
+    evaluate and, when evaluation fails (their own time limit, a failed ``SERVICE``), write the
+    error text at the end of the body: quote that end."""
+    tail = body[-300:].decode("utf-8", "replace").strip()
+    return RemoteError(f"the SPARQL server broke off its answer: ...{tail}")
 
 
 class SparqlStore:
@@ -229,10 +237,14 @@ class SparqlStore:
         return self._size
 
     def select(self, query: str, max_rows: int | None = None) -> SelectResult:
-        result = parse_results(*self.client.query(query, RESULTS_ACCEPT))
+        media, body = self.client.query(query, RESULTS_ACCEPT)
+        result = parse_results(media, body)
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
-        return select_rows(result, max_rows)
+        try:
+            return select_rows(result, max_rows)
+        except SyntaxError as exc:  # the parser is lazy: a break in the body shows while reading
+            raise broken_answer(body) from exc
 
     def ask(self, query: str) -> bool:
         result = parse_results(*self.client.query(query, RESULTS_ACCEPT))

@@ -30,6 +30,7 @@ from mkbgraph.graph.remote import (
     RemoteBadQuery,
     SparqlClient,
     SparqlStore,
+    broken_answer,
     parse_results,
     parse_triples,
     public_url,
@@ -79,6 +80,8 @@ def remote_answer(
         return worker.render(result, request, prefixes)
     except worker.FormatMismatch as exc:
         raise QueryRejected(str(exc)) from None
+    except SyntaxError as exc:  # the results parser is lazy: a broken-off body shows while reading
+        raise broken_answer(body) from exc
 
 
 def _syntax_error(message: str, shift: int) -> QueryRejected:
