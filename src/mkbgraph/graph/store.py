@@ -335,12 +335,12 @@ def build_remote_snapshot(settings: Settings, started: float | None = None) -> S
 
     started = time.perf_counter() if started is None else started
     store = SparqlStore(settings)
-    graph = projection_graph(store)
+    graph, version = projection_graph(store)
     snapshot = Snapshot(
         graph=graph,
         store=store,
         report=None,
-        fingerprint=store.fingerprint(graph),
+        fingerprint=version,
         loaded_at=datetime.now(UTC),
         load_seconds=time.perf_counter() - started,
     )
