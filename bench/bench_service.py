@@ -133,9 +133,11 @@ def _request_maker(spec: dict[str, Any], port: int, tag: str) -> Callable[[], by
     """A function returning the bytes of the next request of one load process.
 
     ``spec["kind"]``: ``fixed`` (the same GET path), ``counter`` (a GET whose query text starts
-    with ``# n=<tag>-<counter>``), ``iris`` (a point lookup of the next IRI of ``spec["iris"]``)
-    or ``post-counter`` (a POST ``application/sparql-query`` body with the counter comment)."""
-    head = f"Host: 127.0.0.1:{port}\r\nAccept: {ACCEPT}\r\n"
+    with ``# n=<tag>-<counter>``), ``iris`` (a point lookup of the next IRI of ``spec["iris"]``),
+    ``paths`` (a GET of the next path of ``spec["paths"]``) or ``post-counter`` (a POST
+    ``application/sparql-query`` body with the counter comment). ``spec["accept"]`` overrides
+    the Accept header."""
+    head = f"Host: 127.0.0.1:{port}\r\nAccept: {spec.get('accept', ACCEPT)}\r\n"
     kind = spec["kind"]
     count = 0
 
@@ -167,6 +169,16 @@ def _request_maker(spec: dict[str, Any], port: int, tag: str) -> Callable[[], by
             return get(prefix + urllib.parse.quote_plus(text))
 
         return lookup
+    if kind == "paths":  # the next path of ``spec["paths"]`` (pages), cycling
+        paths = spec["paths"]
+
+        def page() -> bytes:
+            nonlocal count
+            path = paths[count % len(paths)]
+            count += 1
+            return get(path)
+
+        return page
     if kind == "post-counter":
         body = spec["text"].encode()
 
@@ -363,6 +375,8 @@ def _jobs(
         share = dict(spec)
         if spec["kind"] == "iris":  # each process walks its own slice: no IRI twice per cycle
             share["iris"] = spec["iris"][k::processes]
+        if spec["kind"] == "paths":
+            share["paths"] = spec["paths"][k::processes]
         jobs.append(
             {
                 "port": port,
