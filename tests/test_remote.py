@@ -11,6 +11,7 @@ import base64
 import http.server
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -25,10 +26,10 @@ from mkbgraph.api.app import create_app
 from mkbgraph.cli.main import app as cli
 from mkbgraph.cli.main import run_stats
 from mkbgraph.cli.query import run_query
-from mkbgraph.config import Settings
+from mkbgraph.config import Settings, get_settings
 from mkbgraph.graph.load import rdf_files
 from mkbgraph.graph.remote import PROJECTION_PREDICATES, RemoteError, SparqlClient, SparqlStore
-from mkbgraph.graph.store import OxigraphStore
+from mkbgraph.graph.store import LiveGraph, OxigraphStore
 
 from .conftest import FIXTURES
 from .conftest_remote import OxigraphServer, oxigraph_binary, start_oxigraph, stop_oxigraph
@@ -403,3 +404,70 @@ def test_the_servers_own_time_limit_breaking_off_an_answer_is_a_502(tmp_path: Pa
         assert error["code"] == "remote_error" and "broke off" in error["detail"]
     finally:
         stop_oxigraph(server)
+
+
+def test_serve_without_its_remote_server_says_why_and_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MKBGRAPH_BACKEND", "sparql")
+    monkeypatch.setenv("MKBGRAPH_SPARQL_URL", f"http://127.0.0.1:{free_port()}/query")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "could not be reached" in result.output
+
+
+def test_a_reload_while_the_server_is_away_keeps_the_previous_graph(tmp_path: Path) -> None:
+    settings = Settings()
+    server = start_oxigraph(tmp_path / "store", files=rdf_files(settings.ontology_dir, settings.data_dir))
+    remote = Settings(backend="sparql", sparql_url=server.query_url, warm_up=False)
+    live = LiveGraph(remote)
+    before = live.current.version
+    stop_oxigraph(server)
+    outcome = live.reload()
+    assert not outcome.ok and "could not be reached" in outcome.message
+    assert live.current.version == before
+
+
+def test_the_app_notices_a_new_release_by_itself(writable: OxigraphServer, tmp_path: Path) -> None:
+    """No SIGHUP: the periodic digest check (MKBGRAPH_SPARQL_CHECK_SECONDS) reloads."""
+    runner = CliRunner()
+    update = ["--to", writable.store_url, "--update", writable.update_url]
+    assert runner.invoke(cli, ["publish", *update, "--data", str(mini_folder(tmp_path))]).exit_code == 0
+    settings = Settings(
+        backend="sparql", sparql_url=writable.query_url, warm_up=False, sparql_check_seconds=0.2
+    )
+    with TestClient(create_app(settings)) as client:
+        before = client.get("/health").json()
+        assert runner.invoke(cli, ["publish", *update]).exit_code == 0
+        for _ in range(300):  # the check runs every 0.2 s; give it up to a minute on a busy machine
+            after = client.get("/health").json()
+            if after["version"] != before["version"]:
+                break
+            time.sleep(0.2)
+        assert after["version"] != before["version"] and after["triples"] > before["triples"]
+        assert after["reload"]["ok"]
+
+
+def test_the_digest_moves_when_one_triple_changes_and_not_with_the_order(tmp_path: Path) -> None:
+    """A change the old length-and-count aggregates missed: the same organisation slot, another
+    IRI of the same length. The digest is a sum, so the order the server reads in does not count."""
+
+    def digest(turtle: str) -> tuple[str, ...]:
+        folder = tmp_path / f"d{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        (folder / "d.ttl").write_text(turtle)
+        server = start_oxigraph(folder / "store", files=[folder / "d.ttl"])
+        try:
+            return SparqlStore(Settings(backend="sparql", sparql_url=server.query_url))._at_load
+        finally:
+            stop_oxigraph(server)
+
+    kvk = '<urn:a> <urn:lead> <urn:kvk> .\n<urn:a> <urn:label> "één"@nl .\n_:x <urn:amount> 12.5 .\n'
+    swapped = '<urn:a> <urn:lead> <urn:ezk> .\n<urn:a> <urn:label> "één"@nl .\n_:x <urn:amount> 12.5 .\n'
+    reordered = "".join(reversed(kvk.splitlines(keepends=True)))
+    first, again, other = digest(kvk), digest(reordered), digest(swapped)
+    assert first == again
+    assert first[0] == other[0] == "3"
+    assert first != other

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         description="Graph IRI the app reads on the remote server (sent as `default-graph-uri`); empty: "
         "the server's default graph.",
     )
+    sparql_check_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="Seconds between checks whether the remote data changed (one digest query on the "
+        "server; a change reloads, as SIGHUP does); 0: only on SIGHUP.",
+    )
     sparql_max_bytes: int = Field(
         64_000_000,
         gt=0,

@@ -188,7 +188,28 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(_return_free_memory)
         logger.info("ready in %.1f s", time.perf_counter() - started)
     _reload_on_sighup(app)
-    yield
+    watcher = None
+    if settings.backend == "sparql" and settings.sparql_check_seconds > 0:
+        watcher = asyncio.create_task(_watch_remote(app, settings.sparql_check_seconds))
+    try:
+        yield
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+
+
+async def _watch_remote(app: FastAPI, interval: float) -> None:
+    """With a remote store: every ``interval`` seconds ask the server for its digest (off the
+    loop) and reload when the data moved, so a release published without a ``SIGHUP`` is not
+    served under the old version (stale caches and ETags) for longer than that."""
+    live: LiveGraph = app.state.live
+    while True:
+        await asyncio.sleep(interval)
+        store = live.current.store
+        changed = getattr(store, "changed", None)
+        if changed is not None and await anyio.to_thread.run_sync(changed):
+            logger.info("the remote data changed: reloading")
+            await reload_now(app)
 
 
 def _reload_on_sighup(app: FastAPI) -> None:

@@ -310,6 +310,7 @@ def serve(
 
     from mkbgraph.api.app import create_app
     from mkbgraph.config import get_settings
+    from mkbgraph.errors import ServiceError
     from mkbgraph.graph.load import LoadError
     from mkbgraph.graph.store import InvalidGraphError
 
@@ -319,7 +320,7 @@ def serve(
     )
     try:
         application = create_app(settings)
-    except LoadError as exc:
+    except (LoadError, ServiceError) as exc:  # ServiceError: the remote server (backend sparql)
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     except InvalidGraphError as exc:

@@ -10,10 +10,10 @@ What the app keeps in its own process in this mode is only what the network anal
 relation triples and the provenance excerpts), never the whole graph. Pages read through the
 `Store` methods; the public endpoint goes through `mkbgraph.sparql.remote`, which screens first.
 
-The graph version (`remote_fingerprint`) is a hash of a few aggregates over the whole graph
-(triple count, distinct subjects, the sum of numeric values, the total length of every term) and
-of the projected triples, so it changes when the remote data changes and is recomputed on every
-(re)load. Credentials come from the settings (``MKBGRAPH_SPARQL_USER`` / ``_PASSWORD``) and are
+The graph version is a hash of the triple count, a digest of every triple computed by the server
+(`DIGEST_QUERY`: the sum of each triple's MD5 prefix) and the projected triples, so it changes when
+the remote data changes; it is recomputed on every (re)load, and ``MKBGRAPH_SPARQL_CHECK_SECONDS``
+can ask the server for the digest periodically and reload when it moved. Credentials come from the settings (``MKBGRAPH_SPARQL_USER`` / ``_PASSWORD``) and are
 never logged: logs name the server by host and path only.
 """
 
@@ -62,6 +62,19 @@ PROJECTION_PREDICATES: tuple[URIRef, ...] = tuple(
             *(relation.predicate for relation in RELATION_TABLE),
         )
     )
+)
+
+
+_HEX = '"0123456789abcdef"'
+_TERM = 'IF(isBlank({v}), "_:", IF(isLiteral({v}), CONCAT(STR({v}), "@", LANG({v}), "^^", STR(DATATYPE({v}))), STR({v})))'
+#: Triple count and digest (see `SparqlStore._aggregates`): the first 8 hex digits of each
+#: triple's MD5 read as a number (a digit's value is its position in "0123456789abcdef").
+DIGEST_QUERY = (
+    "SELECT (COUNT(*) AS ?triples) (SUM(?h) AS ?digest) WHERE { ?s ?p ?o "
+    f'BIND(MD5(CONCAT({_TERM.format(v="?s")}, " ", STR(?p), " ", {_TERM.format(v="?o")})) AS ?m) '
+    "BIND("
+    + " + ".join(f"STRLEN(STRBEFORE({_HEX}, SUBSTR(?m, {k + 1}, 1))) * {16 ** (7 - k)}" for k in range(8))
+    + " AS ?h) }"
 )
 
 
@@ -231,7 +244,8 @@ class SparqlStore:
 
     def __init__(self, settings: Settings, client: SparqlClient | None = None) -> None:
         self.client = client or SparqlClient(settings)
-        self._size = int(self._aggregates()[0])
+        self._at_load = self._aggregates()
+        self._size = int(self._at_load[0])
 
     def __len__(self) -> int:
         return self._size
@@ -260,15 +274,21 @@ class SparqlStore:
         return graph
 
     def _aggregates(self) -> tuple[str, ...]:
-        """Triple count, distinct subjects, the sum of numeric values and the total length of the
-        terms: cheap to compute on the server, and they move when almost any triple changes."""
-        row = self.select(
-            "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) "
-            "(SUM(IF(isNumeric(?o), ?o, 0)) AS ?numbers) "
-            "(SUM(STRLEN(STR(?s)) + STRLEN(STR(?p)) + STRLEN(STR(?o))) AS ?length) "
-            "WHERE { ?s ?p ?o }"
-        ).rows[0]
+        """The triple count and a digest of every triple: the sum over the triples of the first
+        32 bits of each one's MD5 (a multiset hash, so the server's order does not matter; one
+        changed triple changes it but for a 1 in 2^32 chance). One query, evaluated on the server.
+        Blank nodes count as ``_:``: their labels are each store's own."""
+        row = self.select(DIGEST_QUERY).rows[0]
         return tuple("0" if term is None else str(term) for term in row)
+
+    def changed(self) -> bool:
+        """Whether the remote data differs from what it was when this store was opened (for the
+        periodic check, ``MKBGRAPH_SPARQL_CHECK_SECONDS``); False when the server cannot say."""
+        try:
+            return self._aggregates() != self._at_load
+        except RemoteError as exc:
+            logger.warning("version check of %s failed: %s", public_url(self.client.url), exc.message)
+            return False
 
     def fingerprint(self, projected: bytes) -> str:
         """The graph version: a hash of the aggregates and of the projected triples (N-Triples

@@ -31,6 +31,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from mkbgraph.config import Settings
+from mkbgraph.errors import ServiceError
 from mkbgraph.graph.load import (
     LoadError,
     ValidationReport,
@@ -393,7 +394,7 @@ class LiveGraph:
         with self._lock:
             try:
                 fresh = build_snapshot(self.settings)
-            except (LoadError, InvalidGraphError) as exc:
+            except (LoadError, InvalidGraphError, ServiceError) as exc:  # ServiceError: the remote server
                 previous = self._current
                 if previous is None:
                     raise
