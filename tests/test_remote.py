@@ -471,3 +471,22 @@ def test_the_digest_moves_when_one_triple_changes_and_not_with_the_order(tmp_pat
     assert first == again
     assert first[0] == other[0] == "3"
     assert first != other
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "a> SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } #",
+        'a"b',
+        "a b",
+    ],
+)
+def test_a_hostile_host_header_cannot_put_text_in_front_of_the_query(
+    remote_client: TestClient, host: str
+) -> None:
+    """The base IRI comes from the Host header: one that would end the BASE IRI is not sent."""
+    answer = remote_client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }"}, headers={"Host": host}
+    )
+    assert answer.status_code == 200
+    assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000

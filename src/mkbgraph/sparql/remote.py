@@ -54,6 +54,12 @@ logger = logging.getLogger(__name__)
 #: timed out already (a guard, not the limit: the client's own deadline ends the call).
 _GRACE = 5.0
 
+#: What a base IRI may hold to be put in front of a query: the base is built from the request's
+#: ``Host`` header, and a ``>`` there would end the IRI and put the client's own text in front of
+#: the screened query (``Host: a> SELECT ... SERVICE ... #``). IRIREF's excluded characters, and
+#: ``#`` (a comment outside an IRI) for good measure.
+_IRI = re.compile(r"[^\x00-\x20<>\"{}|^`\\#]+")
+
 #: ``line:column`` in a server's syntax error message (Oxigraph: ``error at 2:19: ...``).
 _POSITION = re.compile(r"(\d+):(\d+)")
 
@@ -69,7 +75,7 @@ def remote_answer(
     base = request.get("base")
     # the embedded engine resolves relative IRIs against the endpoint: say so to the server, on
     # the first line (so the server's line numbers are the client's)
-    head = f"BASE <{base}> " if base else ""
+    head = f"BASE <{base}> " if base and _IRI.fullmatch(base) else ""
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
     try:
         media, body = client.query(head + text, GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT, limit)
