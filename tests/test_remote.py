@@ -30,6 +30,8 @@ from mkbgraph.config import Settings, get_settings
 from mkbgraph.graph.load import rdf_files
 from mkbgraph.graph.remote import PROJECTION_PREDICATES, RemoteError, SparqlClient, SparqlStore
 from mkbgraph.graph.store import LiveGraph, OxigraphStore
+from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis
+from mkbgraph.network.projection import full_graph, motion_graph, stakeholder_graph
 
 from .conftest import FIXTURES
 from .conftest_remote import OxigraphServer, oxigraph_binary, start_oxigraph, stop_oxigraph
@@ -490,3 +492,24 @@ def test_a_hostile_host_header_cannot_put_text_in_front_of_the_query(
     )
     assert answer.status_code == 200
     assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+def test_the_projections_from_the_remote_triples_equal_those_from_the_whole_graph(
+    remote_client: TestClient, project_settings: Settings
+) -> None:
+    """The CONSTRUCT of `PROJECTION_PREDICATES` is all the network analytics need: every node
+    with its attributes and every edge with its quote, the stakeholder and motion graphs, the
+    key players and the resolver, as on the embedded store's whole graph."""
+    remote = remote_client.app.state.live.current  # type: ignore[attr-defined]
+    embedded = LiveGraph(project_settings.model_copy(update={"warm_up": False})).current
+    options = MetricOptions()
+    mine = NetworkAnalysis("remote", remote.graph, full_graph(remote.graph), options)
+    theirs = NetworkAnalysis("embedded", embedded.graph, full_graph(embedded.graph), options)
+    assert dict(mine.full.nodes(data=True)) == dict(theirs.full.nodes(data=True))
+    assert sorted(mine.full.edges(keys=True, data=True)) == sorted(theirs.full.edges(keys=True, data=True))
+    for build in (stakeholder_graph, motion_graph):
+        a, b = build(mine.full), build(theirs.full)
+        assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+        assert {tuple(sorted(e[:2])) for e in a.edges} == {tuple(sorted(e[:2])) for e in b.edges}
+    assert mine.key_players() == theirs.key_players()
+    assert mine.index().names == theirs.index().names
