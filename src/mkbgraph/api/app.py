@@ -205,9 +205,13 @@ async def _watch_remote(app: FastAPI, interval: float) -> None:
     live: LiveGraph = app.state.live
     while True:
         await asyncio.sleep(interval)
-        store = live.current.store
-        changed = getattr(store, "changed", None)
-        if changed is not None and await anyio.to_thread.run_sync(changed):
+        changed = getattr(live.current.store, "changed", None)
+        try:
+            moved = changed is not None and await anyio.to_thread.run_sync(changed)
+        except Exception:  # a bug here must not end the checks (remote errors are handled inside)
+            logger.exception("the check of the remote data failed")
+            continue
+        if moved:
             logger.info("the remote data changed: reloading")
             await reload_now(app)
 
