@@ -139,6 +139,7 @@ class SparqlClient:
         self.graph = settings.sparql_graph
         self.max_bytes = settings.sparql_max_bytes
         self.timeout = settings.query_timeout
+        self.load_timeout = settings.sparql_load_timeout
         password = settings.sparql_password.get_secret_value()
         auth = httpx.BasicAuth(settings.sparql_user, password) if settings.sparql_user else None
         self._http = httpx.Client(
@@ -151,10 +152,15 @@ class SparqlClient:
     def __repr__(self) -> str:
         return f"SparqlClient({public_url(self.url)!r})"
 
-    def query(self, text: str, accept: str, timeout: float | None = None) -> tuple[str, bytes]:
+    def query(
+        self, text: str, accept: str, timeout: float | None = None, *, load: bool = False
+    ) -> tuple[str, bytes]:
         """POST ``text`` (SPARQL 1.1 Protocol, query via URL-encoded POST); the media type and
-        body of a 2xx answer. The whole exchange, reading included, ends by ``timeout`` seconds."""
-        limit = self.timeout if timeout is None else timeout
+        body of a 2xx answer. The whole exchange, reading included, ends by ``timeout`` seconds.
+
+        ``load``: one of the app's own load-time queries, whose answer grows with the graph: the
+        load time limit, and no byte cap."""
+        limit = (self.load_timeout if load else self.timeout) if timeout is None else timeout
         deadline = time.monotonic() + limit
         form = {"query": text}
         if self.graph:
@@ -163,7 +169,7 @@ class SparqlClient:
             with self._http.stream(
                 "POST", self.url, data=form, headers={"Accept": accept}, timeout=httpx.Timeout(limit)
             ) as response:
-                body = self._read(response, deadline, limit)
+                body = self._read(response, deadline, limit, None if load else self.max_bytes)
         except httpx.TimeoutException as exc:
             raise _timeout(limit) from exc
         except httpx.TransportError as exc:
@@ -174,14 +180,14 @@ class SparqlClient:
         media = response.headers.get("content-type", accept).split(";")[0].strip()
         return media, body
 
-    def _read(self, response: httpx.Response, deadline: float, limit: float) -> bytes:
+    def _read(self, response: httpx.Response, deadline: float, limit: float, max_bytes: int | None) -> bytes:
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
-            if size > self.max_bytes:
+            if max_bytes is not None and size > max_bytes:
                 raise RemoteTooLarge(
-                    f"the answer is larger than {self.max_bytes} bytes; narrow the query down (add LIMIT)"
+                    f"the answer is larger than {max_bytes} bytes; narrow the query down (add LIMIT)"
                 )
             if time.monotonic() > deadline:
                 raise _timeout(limit)
@@ -278,7 +284,10 @@ class SparqlStore:
         32 bits of each one's MD5 (a multiset hash, so the server's order does not matter; one
         changed triple changes it but for a 1 in 2^32 chance). One query, evaluated on the server.
         Blank nodes count as ``_:``: their labels are each store's own."""
-        row = self.select(DIGEST_QUERY).rows[0]
+        result = parse_results(*self.client.query(DIGEST_QUERY, RESULTS_ACCEPT, load=True))
+        if not isinstance(result, ox.QuerySolutions):
+            raise RemoteError("the SPARQL server answered the digest query with no rows")
+        row = select_rows(result, 1).rows[0]
         return tuple("0" if term is None else str(term) for term in row)
 
     def changed(self) -> bool:
@@ -309,7 +318,7 @@ def projection_graph(store: SparqlStore) -> tuple[Graph, str]:
     values = " ".join(f"<{p}>" for p in PROJECTION_PREDICATES)
     started = time.perf_counter()
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
-    media, body = store.client.query(query, GRAPH_ACCEPT)
+    media, body = store.client.query(query, GRAPH_ACCEPT, load=True)
     fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
     projected = ox.Store()
     try:
