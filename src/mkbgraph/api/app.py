@@ -49,6 +49,8 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
             "endpoint, canned queries, network analytics and browsable pages."
         ),
         lifespan=_lifespan,
+        docs_url=None,  # /docs and /redoc are served by the web layer with local assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.live = live

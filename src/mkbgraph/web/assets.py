@@ -1,7 +1,7 @@
 """Serving browser assets from installed packages: nothing is fetched from a CDN, nothing copied.
 
-vis-network comes from the installed pyvis wheel (which ships it under ``pyvis/lib``); YASGUI from
-``node_modules/@zazuko/yasgui/build`` (installed by ``npm ci``). Our own CSS and JS live in
+vis-network comes from the installed pyvis wheel (which ships it under ``pyvis/lib``); YASGUI,
+Swagger UI and ReDoc from ``node_modules`` (installed by ``npm ci`` from package.json). Our own CSS and JS live in
 ``web/static``. Each asset is a fixed name -> file table entry, so no request can name a path.
 """
 
@@ -20,7 +20,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 YASGUI_BUILD = Path("@zazuko") / "yasgui" / "build"
 
 #: Public name -> (where the file is, media type).
-MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+MEDIA_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".png": "image/png",
+}
 
 
 def yasgui_dir(settings: Settings) -> Path:
@@ -43,6 +47,9 @@ def asset_table(settings: Settings) -> dict[str, Path]:
         "vis-network.css": vis / "vis-network.css",
         "yasgui.min.js": yasgui / "yasgui.min.js",
         "yasgui.min.css": yasgui / "yasgui.min.css",
+        "swagger-ui-bundle.js": settings.node_modules_dir / "swagger-ui-dist" / "swagger-ui-bundle.js",
+        "swagger-ui.css": settings.node_modules_dir / "swagger-ui-dist" / "swagger-ui.css",
+        "redoc.standalone.js": settings.node_modules_dir / "redoc" / "bundles" / "redoc.standalone.js",
     }
 
 

@@ -24,12 +24,14 @@ from rdflib import Graph, URIRef
 
 from mkbgraph.config import Settings
 from mkbgraph.domain.follow_up import FOLLOW_UP_LABELS
+from mkbgraph.domain.i18n import translator
+from mkbgraph.domain.labels import LANGUAGES, language_from_accept, normalise_language
 from mkbgraph.graph.load import ValidationReport, load_shapes, parse_files, validate
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.sparql.engine import get_engine
 from mkbgraph.sparql.screen import QueryRejected
 from mkbgraph.vocab import ID, MKB, PREFIXES, bind_prefixes
-from mkbgraph.web import key_players, views
+from mkbgraph.web import key_players, service_pages, views
 from mkbgraph.web.assets import register_assets, yasgui_available
 from mkbgraph.web.network_view import (
     NetworkFilter,
@@ -51,6 +53,7 @@ from mkbgraph.web.rendering import (
     local_path,
     stacked_bars,
 )
+from mkbgraph.web.security import SecurityHeaders
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -106,6 +109,8 @@ def register(app: FastAPI) -> None:
     app.state.web_cache = cache
     app.state.live.listeners.append(cache.clear)
     register_assets(app)
+    app.add_middleware(SecurityHeaders)  # added last: the outermost layer, so every response has them
+    app.include_router(service_pages.router)
     app.include_router(key_players.router)
     app.include_router(router)
 
@@ -122,15 +127,53 @@ def _cache(request: Request) -> views.SnapshotCache:
     return request.app.state.web_cache  # type: ignore[no-any-return]
 
 
+#: The cookie that keeps the interface language a visitor chose with the switch.
+LANGUAGE_COOKIE = "mkbgraph_lang"
+
+
+def page_language(request: Request) -> str:
+    """The interface language: ``?lang=`` (the switch), else the visitor's earlier choice (a
+    cookie), else the browser's ``Accept-Language``; Dutch by default."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    if chosen:
+        return normalise_language(chosen)
+    return language_from_accept(request.headers.get("accept-language"))
+
+
+def _key(request: Request, name: str) -> str:
+    """A per-snapshot cache key for something whose labels depend on the page's language."""
+    return f"{name}:{page_language(request)}"
+
+
 def _labels(request: Request) -> Labels:
-    return views.labels_for(_snapshot(request), _cache(request))
+    return views.labels_for(_snapshot(request), _cache(request), page_language(request))
+
+
+def _switch_link(request: Request, language: str) -> str:
+    """The current page in another language (the switch in the header)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + "?" + urllib.parse.urlencode([*params, ("lang", language)])
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with the context every page needs (graph version, search text)."""
+    """Render a page with the context every page needs: graph version, search text, and the
+    interface language (``t`` translates, ``lang`` names it); a ``?lang=`` choice is remembered."""
     context.setdefault("search_text", "")
-    html = ENV.get_template(template).render(request=request, version=_snapshot(request).version, **context)
-    return HTMLResponse(html, status_code=status_code)
+    language = page_language(request)
+    html = ENV.get_template(template).render(
+        request=request,
+        version=_snapshot(request).version,
+        lang=language,
+        t=translator(language),
+        switch_links={code: _switch_link(request, code) for code in LANGUAGES if code != language},
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    if "lang" in request.query_params:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
+    return response
 
 
 #: HTTP status -> (Dutch title, explanation) of the error page people see.
@@ -164,7 +207,9 @@ def network_link(iri: str, depth: int = 2) -> str:
 
 def _requests(request: Request) -> list[views.RequestRow]:
     snapshot = _snapshot(request)
-    return _cache(request).get(snapshot, "requests", lambda: views.requests(snapshot.store, _labels(request)))
+    return _cache(request).get(
+        snapshot, _key(request, "requests"), lambda: views.requests(snapshot.store, _labels(request))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,7 +232,9 @@ def home(request: Request) -> HTMLResponse:
 
 def _search_index(request: Request) -> list[views.SearchEntry]:
     snapshot = _snapshot(request)
-    return _cache(request).get(snapshot, "search", lambda: views.search_index(_labels(request)))
+    return _cache(request).get(
+        snapshot, _key(request, "search"), lambda: views.search_index(_labels(request))
+    )
 
 
 @router.get("/api/search")
@@ -334,7 +381,9 @@ def organisations(request: Request) -> HTMLResponse:
     """All organisations with what they lead and take part in."""
     snapshot = _snapshot(request)
     rows = _cache(request).get(
-        snapshot, "organisations", lambda: views.organisations(snapshot.store, _labels(request))
+        snapshot,
+        _key(request, "organisations"),
+        lambda: views.organisations(snapshot.store, _labels(request)),
     )
     return render(request, "organisations.html", title="Organisaties", rows=rows)
 
@@ -343,7 +392,9 @@ def organisations(request: Request) -> HTMLResponse:
 def themes(request: Request) -> HTMLResponse:
     """The seven themes with action lines and actions, money and status at a glance."""
     snapshot = _snapshot(request)
-    overview = _cache(request).get(snapshot, "themes", lambda: views.themes(snapshot.store, _labels(request)))
+    overview = _cache(request).get(
+        snapshot, _key(request, "themes"), lambda: views.themes(snapshot.store, _labels(request))
+    )
     bars, largest = stacked_bars([(t.link.label, t.status_counts) for t in overview])
     top_money = max((t.total for t in overview), default=Decimal(0)) or Decimal(1)
     money = [(t.link.label, float(t.total / top_money) * 400.0, format_euro(t.total)) for t in overview]
@@ -455,10 +506,33 @@ def query_editor(request: Request, query: str = Query("", max_length=100_000)) -
             "query": default_query,
             "examples": examples,
             "localBases": {str(ID): "/id/", str(MKB): "/def/"},
+            "words": _editor_words(translator(page_language(request))),
         },
         examples=examples,
         default_query=default_query,
     )
+
+
+#: YASGUI's English button titles, replaced in the page by the catalogue's words.
+EDITOR_TITLES = (
+    "Run query",
+    "Share query",
+    "Add tab",
+    "Close tab",
+    "Clear endpoint",
+    "Download result",
+    "Show all",
+)
+
+
+def _editor_words(t: Any) -> dict[str, Any]:
+    """The words query.js puts on YASGUI's controls (it has no translations of its own)."""
+    return {
+        "editor": t("SPARQL-query"),
+        "endpoint": t("Endpoint"),
+        "choose": t("Kies een weergave"),
+        "titles": {english: t(english) for english in EDITOR_TITLES},
+    }
 
 
 @router.get("/query/{name}", response_class=HTMLResponse)
@@ -546,7 +620,7 @@ def network_model(request: Request) -> NetworkModel:
     snapshot = _snapshot(request)
     labels = _labels(request)
 
-    return _cache(request).get(snapshot, "network", lambda: build_model_for(snapshot, labels))
+    return _cache(request).get(snapshot, _key(request, "network"), lambda: build_model_for(snapshot, labels))
 
 
 def network_filter(

@@ -22,6 +22,7 @@ from mkbgraph.domain.follow_up import (
     NO_FOLLOW_UP,
     follow_up,
 )
+from mkbgraph.domain.labels import DEFAULT_LANGUAGE
 from mkbgraph.graph.stats import graph_stats
 from mkbgraph.graph.store import Snapshot, Store
 from mkbgraph.vocab import ID, MKB, sparql_prefix_block
@@ -150,9 +151,9 @@ class ActionSummary:
 # Labels, counts and search
 
 
-def labels_for(snapshot: Snapshot, cache: SnapshotCache) -> Labels:
-    """The label index of the snapshot, built once."""
-    return cache.get(snapshot, "labels", lambda: build_labels(snapshot.store))
+def labels_for(snapshot: Snapshot, cache: SnapshotCache, language: str = DEFAULT_LANGUAGE) -> Labels:
+    """The label index of the snapshot for readers of ``language``, built once per language."""
+    return cache.get(snapshot, f"labels:{language}", lambda: build_labels(snapshot.store, language))
 
 
 def counts(snapshot: Snapshot, cache: SnapshotCache) -> dict[str, int]:

@@ -44,6 +44,9 @@
       colour: raw.colour, size: raw.size, standalone: raw.standalone
     };
   }
+  // on a phone the picture comes first (CSS) and the filters start folded
+  var fold = document.getElementById("network-fold");
+  if (fold && window.matchMedia && window.matchMedia("(max-width: 60em)").matches) fold.open = false;
   var container = document.getElementById("network");
   var panelBody = document.getElementById("panel-body");
   var status = document.getElementById("network-status");

@@ -1,0 +1,93 @@
+"""The interface's words in one catalogue: Dutch (the source text) and English.
+
+gettext's model without its files: a message is identified by its Dutch text, so a template reads
+as Dutch (``{{ t("Zoeken") }}``) and a missing English entry falls back to the Dutch words instead
+of to an identifier. Counted phrases go through `count` with a singular and a plural form
+("1 resultaat", "2 resultaten"). A test walks the templates and fails when a ``t("...")`` has no
+English entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mkbgraph.domain.labels import DEFAULT_LANGUAGE
+
+#: Dutch text -> English text.
+ENGLISH: dict[str, str] = {
+    # the frame of every page
+    "Naar de inhoud": "Skip to content",
+    "Hoofdmenu": "Main menu",
+    "Moties": "Motions",
+    "Organisaties": "Organisations",
+    "Thema's": "Themes",
+    "Netwerk": "Network",
+    "Sleutelspelers": "Key players",
+    "SPARQL": "SPARQL",
+    "Datakwaliteit": "Data quality",
+    "Zoeken": "Search",
+    "Zoek": "Search",
+    "bijv. KVK, Wiersma": "e.g. KVK, Wiersma",
+    "Taal": "Language",
+    "Bron: Voortgangsrapportage MKB-actieplan 2019.": "Source: progress report of the 2019 SME action plan (Voortgangsrapportage MKB-actieplan 2019).",
+    "Graafversie": "Graph version",
+    "SPARQL-endpoint": "SPARQL endpoint",
+    "API-documentatie": "API documentation",
+    "Datasetbeschrijving": "Dataset description",
+    # search
+    "Zoeken: {q}": "Search: {q}",
+    "Geen resultaten voor “{q}”.": "No results for “{q}”.",
+    "Typ een of meer woorden; elk woord moet voorkomen in de naam, afkorting, beschrijving of het onderwerp.": "Type one or more words; every word must occur in the name, abbreviation, description or subject.",
+    "resultaat": "result",
+    "resultaten": "results",
+    "gevonden in": "found in",
+    "naam": "name",
+    "afkorting": "abbreviation",
+    "beschrijving": "description",
+    "onderwerp": "subject",
+    # follow-up
+    "Opvolging": "Follow-up",
+    "Wat betekent de opvolging?": "What does the follow-up mean?",
+    # endpoint page
+    "SPARQL-endpoint van mkbgraph": "mkbgraph's SPARQL endpoint",
+    "Niet gevonden": "Not found",
+    # csv
+    "CSV": "CSV",
+    "CSV voor Excel (NL)": "CSV for Excel (Dutch)",
+    "JSON": "JSON",
+}
+
+#: Words that are English in YASGUI and get Dutch names on the editor page (English -> Dutch).
+DUTCH_EDITOR: dict[str, str] = {
+    "Run query": "Query uitvoeren",
+    "Share query": "Query delen (link)",
+    "Add tab": "Tabblad toevoegen",
+    "Close tab": "Tabblad sluiten",
+    "Clear endpoint": "Endpoint wissen",
+    "Download result": "Resultaat downloaden",
+    "Show all": "Alles tonen",
+}
+ENGLISH.update({"SPARQL-query": "SPARQL query", "Endpoint": "Endpoint", "Kies een weergave": "Choose a view"})
+
+#: The catalogue per language (Dutch maps every text to itself).
+CATALOGUES: dict[str, dict[str, str]] = {"en": ENGLISH, "nl": DUTCH_EDITOR}
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The catalogue for one language: ``t("Zoeken")``, ``t("Zoeken: {q}", q=...)``, ``t.count(...)``."""
+
+    language: str = DEFAULT_LANGUAGE
+
+    def __call__(self, text: str, **params: object) -> str:
+        translated = CATALOGUES.get(self.language, {}).get(text, text)
+        return translated.format(**params) if params else translated
+
+    def count(self, number: int, singular: str, plural: str) -> str:
+        """``"1 resultaat"``, ``"0 resultaten"``: Dutch and English both use the singular for one only."""
+        return f"{number} {self(singular if number == 1 else plural)}"
+
+
+def translator(language: str) -> Translator:
+    """The translator of a supported language (the default for anything else)."""
+    return Translator(language if language in CATALOGUES else DEFAULT_LANGUAGE)
