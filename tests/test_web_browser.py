@@ -113,7 +113,7 @@ class Recorder:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[tuple[object, Recorder]]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="nl-NL")  # type: ignore[attr-defined]
     tab = context.new_page()
     recorder = Recorder(tab)
     yield tab, recorder

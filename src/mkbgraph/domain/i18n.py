@@ -51,6 +51,12 @@ ENGLISH: dict[str, str] = {
     # endpoint page
     "SPARQL-endpoint van mkbgraph": "mkbgraph's SPARQL endpoint",
     "Niet gevonden": "Not found",
+    "Dezelfde documentatie als": "The same documentation as",
+    "pagina": "page",
+    "Editor": "Editor",
+    "SPARQL-editor in de browser": "SPARQL editor in the browser",
+    "Voorbeeldvragen": "Example queries",
+    "Gebruik": "Usage",
     # csv
     "CSV": "CSV",
     "CSV voor Excel (NL)": "CSV for Excel (Dutch)",

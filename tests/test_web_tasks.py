@@ -1,0 +1,279 @@
+"""Each user's task in a real browser (Playwright + Debian's chromium) against a real server.
+
+Everyone: axe-core (from npm, injected by the test) finds no serious or critical violation on any
+page type; at 390 px no page pans sideways; on a phone the network picture comes first; the API
+docs and the endpoint page work offline under the Content-Security-Policy.
+Researcher: the editor's Share link restores and runs the query in a fresh browser; Enter after a
+variable makes a new line; a canned example runs in one click.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from mkbgraph.config import PROJECT_ROOT
+from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, Recorder, _serve, browser, page, real_server
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "browser", "page", "real_server"]
+
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(
+    os.environ.get("MKBGRAPH_SCREENSHOTS") or Path(tempfile.gettempdir()) / "mkbgraph-screenshots"
+)
+
+#: One page of every type people reach.
+PAGE_TYPES: dict[str, str] = {
+    "home": "/",
+    "motions": "/motions",
+    "motion": "/id/motion/kst-35074-45",
+    "action": "/id/action/advies-digitale-rie",
+    "organisation": "/id/organisation/kvk",
+    "theme": "/id/theme/financiering",
+    "instrument": "/id/instrument/dtif",
+    "region": "/id/region/kuala-lumpur",
+    "document": "/id/document/handreiking-tenderkostenvergoeding",
+    "themes": "/themes",
+    "organisations": "/organisations",
+    "search": "/search?q=kvk",
+    "quality": "/quality",
+    "editor": "/query",
+    "canned": "/query/actions-by-theme",
+    "network": "/network",
+    "key-players": "/network/key-players",
+    "endpoint": "/sparql",
+    "dataset": "/dataset",
+    "docs": "/docs",
+    "redoc": "/redoc",
+    "not-found": "/id/action/no-such-action",
+}
+#: Third-party widgets axe is not run inside (their markup is not ours to fix); the page around them is.
+THIRD_PARTY = {"docs": ["#swagger-ui"], "redoc": ["#redoc-container"]}
+#: Pages whose scripts draw after load: what to wait for.
+READY = {
+    "network": "body[data-network-ready=true]",
+    "editor": ".yasqe .CodeMirror",
+    "docs": "body[data-docs-ready=true]",
+    "redoc": "body[data-docs-ready=true]",
+}
+
+
+def _shot(tab: object, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)  # type: ignore[attr-defined]
+
+
+def _open(tab: object, base: str, name: str) -> None:
+    response = tab.goto(base + PAGE_TYPES[name], timeout=60_000)  # type: ignore[attr-defined]
+    assert response.status == (404 if name == "not-found" else 200)
+    if name in READY:
+        tab.wait_for_selector(READY[name], timeout=30_000, state="attached")  # type: ignore[attr-defined]
+
+
+def axe_violations(tab: object, exclude: list[str] | None = None) -> list[str]:
+    """Serious and critical axe-core violations of the page, as "rule: first targets"."""
+    tab.evaluate(AXE.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    found = tab.evaluate(  # type: ignore[attr-defined]
+        """exclude => axe.run({exclude: exclude.map(s => [s])}, {resultTypes: ['violations']}).then(r =>
+             r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+               .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))""",
+        exclude or [],
+    )
+    return list(found)
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_axe_finds_no_serious_or_critical_violation(
+    page: tuple[object, Recorder], real_server: str, name: str
+) -> None:
+    tab, recorder = page
+    _open(tab, real_server, name)
+    assert axe_violations(tab, THIRD_PARTY.get(name)) == []
+    _shot(tab, f"page-{name}")
+    assert recorder.errors == []
+
+
+@pytest.fixture
+def phone(browser: object) -> Iterator[tuple[object, Recorder]]:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="nl-NL",
+    )
+    tab = context.new_page()
+    recorder = Recorder(tab)
+    yield tab, recorder
+    context.close()
+    assert recorder.outside() == []
+
+
+@pytest.mark.parametrize("name", [n for n in PAGE_TYPES if n not in ("docs", "redoc")])
+def test_no_page_pans_sideways_on_a_phone(
+    phone: tuple[object, Recorder], real_server: str, name: str
+) -> None:
+    tab, recorder = phone
+    _open(tab, real_server, name)
+    overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")  # type: ignore[attr-defined]
+    assert overflow <= 0, f"{PAGE_TYPES[name]} pans {overflow}px sideways"
+    # wide tables scroll inside their own box instead
+    for box in tab.evaluate(  # type: ignore[attr-defined]
+        "[...document.querySelectorAll('table')].map(t => t.closest('.table-scroll') !== null)"
+    ):
+        assert box
+    if name in ("motions", "organisation", "home"):
+        _shot(tab, f"phone-{name}")
+    assert recorder.errors == []
+
+
+def test_on_a_phone_the_network_picture_comes_first_and_the_filters_fold(
+    phone: tuple[object, Recorder], real_server: str
+) -> None:
+    tab, recorder = phone
+    tab.goto(f"{real_server}/network")  # type: ignore[attr-defined]
+    tab.wait_for_selector("body[data-network-ready=true]", timeout=30_000, state="attached")  # type: ignore[attr-defined]
+    canvas = tab.locator("#network").bounding_box()  # type: ignore[attr-defined]
+    filters = tab.locator("#network-fold").bounding_box()  # type: ignore[attr-defined]
+    assert canvas["y"] < 844 / 2, f"the network starts {canvas['y']}px down"
+    assert canvas["y"] < filters["y"]
+    assert tab.evaluate("document.getElementById('network-fold').open") is False  # type: ignore[attr-defined]
+    assert tab.is_hidden("#f-theme")  # type: ignore[attr-defined]
+    tab.click("#network-fold > summary")  # type: ignore[attr-defined]
+    assert tab.is_visible("#f-theme")  # type: ignore[attr-defined]
+    _shot(tab, "phone-network")
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("name", ["docs", "redoc"])
+def test_api_docs_work_offline(page: tuple[object, Recorder], real_server: str, name: str) -> None:
+    tab, recorder = page
+    blocked: list[str] = []
+    tab.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)  # type: ignore[attr-defined]
+    _open(tab, real_server, name)
+    operations = ".opblock" if name == "docs" else "[id^='operation/']"
+    tab.wait_for_selector(operations, timeout=30_000, state="attached")  # type: ignore[attr-defined]
+    assert tab.locator(operations).count() > 10  # type: ignore[attr-defined]
+    assert "/sparql" in tab.inner_text("main")  # type: ignore[attr-defined]
+    # ReDoc's "API docs by Redocly" logo points at their CDN: the policy stops it, nothing else is refused
+    assert [m for m in blocked if "cdn.redoc.ly" not in m] == []
+    _shot(tab, name)
+    assert recorder.errors == []
+
+
+def test_the_footer_leads_to_the_endpoint_page_and_its_service_description(
+    page: tuple[object, Recorder], real_server: str
+) -> None:
+    tab, recorder = page
+    tab.goto(real_server + "/")  # type: ignore[attr-defined]
+    tab.click("footer.site a[href='/sparql']")  # type: ignore[attr-defined]
+    assert tab.inner_text("h1") == "SPARQL-endpoint van mkbgraph"  # type: ignore[attr-defined]
+    with tab.expect_response(lambda r: "format=turtle" in r.url) as answer:  # type: ignore[attr-defined]
+        tab.click("a[href='/sparql?format=turtle']")  # type: ignore[attr-defined]
+    assert answer.value.headers["content-type"].startswith("text/turtle")
+    assert "sd:Service" in answer.value.text()
+    _shot(tab, "endpoint")
+    assert recorder.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# Researcher: the editor
+
+
+QUERY = (
+    "PREFIX mkb: <https://w3id.org/mkbgraph/def/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "SELECT ?naam WHERE { ?t a mkb:Theme ; rdfs:label ?naam . FILTER(lang(?naam) = 'nl') } ORDER BY ?naam"
+)
+
+
+def _editor_text(tab: object) -> str:
+    return str(tab.evaluate("window.mkbYasgui.getTab().getQuery()"))  # type: ignore[attr-defined]
+
+
+def test_a_shared_editor_link_restores_and_runs_the_query(browser: object, real_server: str) -> None:
+    first = browser.new_context(locale="nl-NL")  # type: ignore[attr-defined]
+    tab = first.new_page()
+    tab.goto(f"{real_server}/query")
+    tab.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)
+    tab.evaluate("q => { window.mkbYasgui.getTab().setQuery(q); }", QUERY)
+    shared = tab.evaluate(
+        "window.mkbYasgui.getTab().getShareableLink ? window.mkbYasgui.getTab().getShareableLink() : null"
+    )
+    first.close()
+    link = shared or f"{real_server}/query#query={quote(QUERY)}"
+    assert "#" in link and "query=" in link
+    fresh = browser.new_context(locale="nl-NL")  # type: ignore[attr-defined]
+    other = fresh.new_page()
+    recorder = Recorder(other)
+    other.goto(link)
+    other.wait_for_selector(".yasr table tbody tr", timeout=30_000)
+    assert _editor_text(other) == QUERY
+    assert other.locator(".yasr table tbody tr").count() == 7  # the seven themes
+    assert "Financiering" in other.inner_text(".yasr table")
+    _shot(other, "editor-shared-link")
+    fresh.close()
+    assert recorder.errors == [] and recorder.outside() == []
+
+
+def test_enter_after_a_variable_makes_a_new_line(page: tuple[object, Recorder], real_server: str) -> None:
+    tab, recorder = page
+    tab.goto(f"{real_server}/query")  # type: ignore[attr-defined]
+    tab.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)  # type: ignore[attr-defined]
+    tab.evaluate(  # type: ignore[attr-defined]
+        "() => { window.mkbYasgui.getTab().setQuery('SELECT ?naam ?notatie WHERE { ?x rdfs:label ?naam ; skos:notation ?notatie }'); }"
+    )
+    tab.evaluate(
+        "() => { const cm = window.mkbYasgui.getTab().getYasqe(); cm.focus(); cm.setCursor(cm.lineCount(), 0); }"
+    )  # type: ignore[attr-defined]
+    tab.keyboard.press("Enter")  # type: ignore[attr-defined]
+    tab.keyboard.type("ORDER BY ?naa", delay=40)  # type: ignore[attr-defined]
+    # the variable autocompleter's list is open (it offers ?naam): Enter still makes a new line
+    # and keeps what was typed (picking is Tab's job); the list used to take the Enter
+    tab.wait_for_selector(".CodeMirror-hints", timeout=5_000)  # type: ignore[attr-defined]
+    tab.keyboard.press("Enter")  # type: ignore[attr-defined]
+    tab.keyboard.type("LIMIT 3", delay=40)  # type: ignore[attr-defined]
+    lines = _editor_text(tab).splitlines()
+    assert [line.strip() for line in lines[-2:]] == ["ORDER BY ?naa", "LIMIT 3"], lines
+    assert recorder.errors == []
+
+
+def test_a_canned_example_runs_in_one_click(page: tuple[object, Recorder], real_server: str) -> None:
+    tab, recorder = page
+    tab.goto(f"{real_server}/query")  # type: ignore[attr-defined]
+    tab.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)  # type: ignore[attr-defined]
+    example = tab.locator("a.open-example").first  # type: ignore[attr-defined]
+    name = example.get_attribute("data-name")
+    example.click()
+    tab.wait_for_selector(".yasr table tbody tr, .yasr .errorResult, .yasr pre", timeout=30_000)  # type: ignore[attr-defined]
+    assert tab.locator(".yasr table tbody tr").count() > 0, name  # type: ignore[attr-defined]
+    assert recorder.errors == []
+
+
+def test_editor_controls_speak_dutch(page: tuple[object, Recorder], real_server: str) -> None:
+    tab, recorder = page
+    tab.goto(f"{real_server}/query")  # type: ignore[attr-defined]
+    tab.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)  # type: ignore[attr-defined]
+    tab.wait_for_selector("[title='Query uitvoeren']", timeout=10_000, state="attached")  # type: ignore[attr-defined]
+    assert tab.locator("[title='Run query']").count() == 0  # type: ignore[attr-defined]
+    assert tab.get_attribute(".yasqe textarea", "aria-label") == "SPARQL-query"  # type: ignore[attr-defined]
+    # numbers show as numbers: the compact (simple) literal view
+    tab.evaluate(  # type: ignore[attr-defined]
+        "() => { window.mkbYasgui.getTab().setQuery('SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/mkbgraph/def/Theme> }'); }"
+    )
+    tab.click(".yasqe_queryButton")  # type: ignore[attr-defined]
+    tab.wait_for_selector(".yasr table tbody tr", timeout=30_000)  # type: ignore[attr-defined]
+    cell = tab.inner_text(".yasr table tbody tr td:last-child")  # type: ignore[attr-defined]
+    assert cell.strip() == "7", cell
+    assert recorder.errors == []
+
+
+__all__ += ["_serve"]
