@@ -19,6 +19,7 @@ import pytest
 
 from mkbgraph.config import PROJECT_ROOT
 from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, Recorder, _serve, browser, page, real_server
+from tests.test_web_pages import make_settings, tracer_turtle
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -277,3 +278,101 @@ def test_editor_controls_speak_dutch(page: tuple[object, Recorder], real_server:
 
 
 __all__ += ["_serve"]
+
+
+# --------------------------------------------------------------------------------------------
+# Staffer: which motions have no follow-up, has motion Wiersma been followed up, a list for my MP
+
+
+@pytest.fixture(scope="module")
+def tracer_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The small hand-built graph: one motion followed up, one partly, one without follow-up (the
+    real report records none without)."""
+    yield from _serve(make_settings(tmp_path_factory.mktemp("tracer"), tracer_turtle()))
+
+
+def test_staffer_opens_the_motions_without_follow_up_from_the_home_page(
+    page: tuple[object, Recorder], tracer_server: str
+) -> None:
+    tab, recorder = page
+    tab.goto(tracer_server + "/")  # type: ignore[attr-defined]
+    announced = int(tab.inner_text("#unanswered-link").split("(")[1].rstrip(")"))  # type: ignore[attr-defined]
+    with tab.expect_navigation():  # type: ignore[attr-defined]
+        tab.click("#unanswered-link")  # type: ignore[attr-defined]
+    assert tab.url.endswith("/motions?follow_up=none")  # type: ignore[attr-defined]
+    badges = tab.locator("#motions-table tbody .badge").all_inner_texts()  # type: ignore[attr-defined]
+    assert len(badges) == announced > 0
+    assert set(badges) == {"geen opvolging vastgelegd"}
+    # the page explains each verdict where it shows them
+    legend = tab.inner_text("#follow-up-legend")  # type: ignore[attr-defined]
+    assert "deels opgevolgd" in legend and "geen daarvan is begonnen" in legend
+    _shot(tab, "motions-without-follow-up")
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("words", ["motie scholing", "Wiersma scholing"])
+def test_staffer_finds_motion_wiersma_by_two_words_and_reads_its_follow_up(
+    page: tuple[object, Recorder], real_server: str, words: str
+) -> None:
+    tab, recorder = page
+    tab.goto(real_server + "/")  # type: ignore[attr-defined]
+    tab.fill("#site-search", words)  # type: ignore[attr-defined]
+    with tab.expect_navigation():  # type: ignore[attr-defined]
+        tab.press("#site-search", "Enter")  # type: ignore[attr-defined]
+    assert "resultaten" in tab.inner_text("#result-count") or "resultaat" in tab.inner_text("#result-count")  # type: ignore[attr-defined]
+    first = tab.locator("ol.results li a").first  # type: ignore[attr-defined]
+    assert first.inner_text() == "Motie Wiersma c.s."
+    with tab.expect_navigation():  # type: ignore[attr-defined]
+        first.click()
+    facts = tab.inner_text("dl.facts")  # type: ignore[attr-defined]
+    assert "Status van het verzoek" in facts
+    explanation = tab.inner_text(".follow-up-explanation")  # type: ignore[attr-defined]
+    assert explanation.startswith(("Opgevolgd:", "Deels opgevolgd:", "Geen opvolging vastgelegd:"))
+    assert "Hoe de opvolging wordt bepaald" in explanation
+    _shot(tab, "motion-wiersma")
+    assert recorder.errors == []
+
+
+def test_search_counts_in_correct_dutch(page: tuple[object, Recorder], real_server: str) -> None:
+    tab, recorder = page
+    tab.goto(real_server + "/search?q=" + quote("Ministerie van Economische Zaken"))  # type: ignore[attr-defined]
+    assert tab.inner_text("#result-count") == "1 resultaat."  # type: ignore[attr-defined]
+    tab.goto(real_server + "/search?q=KVK")  # type: ignore[attr-defined]
+    assert tab.inner_text("#result-count").endswith("resultaten.")  # type: ignore[attr-defined]
+    assert tab.locator("ol.results li a").first.inner_text() == "Kamer van Koophandel"  # type: ignore[attr-defined]
+    tab.goto(real_server + "/search?q=" + quote("scholing zeppelin"))  # type: ignore[attr-defined]
+    assert tab.inner_text("#result-count") == "0 resultaten."  # type: ignore[attr-defined]
+    assert recorder.errors == []
+
+
+def test_staffer_downloads_the_list_for_excel_and_it_opens_as_dutch_excel_reads_it(
+    page: tuple[object, Recorder], real_server: str, tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    tab, recorder = page
+    tab.goto(real_server + "/motions?q=" + quote("Wörsdörfer"))  # type: ignore[attr-defined]
+    shown = tab.locator("#motions-table tbody tr").count()  # type: ignore[attr-defined]
+    assert shown > 0
+    with tab.expect_download() as download_info:  # type: ignore[attr-defined]
+        tab.click("#excel-link")  # type: ignore[attr-defined]
+    download = download_info.value
+    assert download.suggested_filename == "motieopvolging-excel-nl.csv"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    raw = target.read_bytes()
+    # what Excel with Dutch settings does on a double click: a BOM means UTF-8, ';' separates fields
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["Verzoek", "Soort", "Kamerstuk", "Datum"] and "Opvolging" in header
+    assert len(body) == shown
+    assert all(len(row) == len(header) for row in body)
+    assert any("Wörsdörfer" in cell for row in body for cell in row)
+    follow_up = {row[header.index("Opvolging")] for row in body}
+    assert follow_up <= {"opgevolgd", "deels opgevolgd", "geen opvolging vastgelegd"}
+    actions = [row[header.index("Acties die uitvoering geven")] for row in body]
+    assert not any("https://" in cell for cell in actions)  # names, not IRIs
+    assert recorder.errors == []

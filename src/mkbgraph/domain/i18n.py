@@ -45,6 +45,10 @@ ENGLISH: dict[str, str] = {
     "afkorting": "abbreviation",
     "beschrijving": "description",
     "onderwerp": "subject",
+    "Bijvoorbeeld": "For example",
+    "parlementair verzoek": "parliamentary request",
+    "parlementaire verzoeken": "parliamentary requests",
+    "of": "or",
     # follow-up
     "Opvolging": "Follow-up",
     "Wat betekent de opvolging?": "What does the follow-up mean?",

@@ -7,8 +7,6 @@ N-Triples or RDF/XML by Accept header or suffix. Lists offer .csv and .json form
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import urllib.parse
 from decimal import Decimal
@@ -23,7 +21,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from rdflib import Graph, URIRef
 
 from mkbgraph.config import Settings
-from mkbgraph.domain.follow_up import FOLLOW_UP_LABELS
+from mkbgraph.domain.csv_export import Column, dialect_named, write_csv
+from mkbgraph.domain.csv_export import filename as csv_filename
+from mkbgraph.domain.csv_export import media_type as csv_media_type
+from mkbgraph.domain.follow_up import (
+    FOLLOW_UP_LABELS,
+    NO_FOLLOW_UP,
+    follow_up_explanation,
+    follow_up_label,
+)
 from mkbgraph.domain.i18n import translator
 from mkbgraph.domain.labels import LANGUAGES, language_from_accept, normalise_language
 from mkbgraph.graph.load import ValidationReport, load_shapes, parse_files, validate
@@ -227,13 +233,14 @@ def home(request: Request) -> HTMLResponse:
         title="Het MKB-actieplan als kennisgraaf",
         report=views.report_info(snapshot.store, labels),
         counts=views.counts(snapshot, _cache(request)),
+        unanswered=sum(1 for r in _requests(request) if r.follow_up == NO_FOLLOW_UP),
     )
 
 
 def _search_index(request: Request) -> list[views.SearchEntry]:
     snapshot = _snapshot(request)
     return _cache(request).get(
-        snapshot, _key(request, "search"), lambda: views.search_index(_labels(request))
+        snapshot, _key(request, "search"), lambda: views.search_index(snapshot.store, _labels(request))
     )
 
 
@@ -304,18 +311,7 @@ def motions(
     if fmt == "json":
         return JSONResponse({"requests": [r.as_dict() for r in rows]})
     if fmt == "csv":
-        return _csv(
-            [
-                {
-                    **r.as_dict(),
-                    "submitters": "; ".join(r.as_dict()["submitters"]),
-                    "answering_actions": " ".join(r.as_dict()["answering_actions"]),
-                    "answering_documents": " ".join(r.as_dict()["answering_documents"]),
-                }
-                for r in rows
-            ],
-            "motions.csv",
-        )
+        return _csv([r.csv_row() for r in rows], views.REQUEST_COLUMNS, "motieopvolging", request)
     if fmt:
         raise HTTPException(404, f"no format {fmt!r}: use .csv or .json")
     params = {"kind": kind, "follow_up": follow_up, "q": q, "sort": sort, "order": order}
@@ -327,7 +323,10 @@ def motions(
         rows=rows,
         params=params,
         kinds=sorted({r.kind for r in all_rows}),
-        follow_up_labels=FOLLOW_UP_LABELS,
+        follow_up_labels={k: follow_up_label(k, page_language(request)) for k in FOLLOW_UP_LABELS},
+        follow_up_explanations={
+            k: follow_up_explanation(k, page_language(request)) for k in FOLLOW_UP_LABELS
+        },
         totals={key: sum(1 for r in all_rows if r.follow_up == key) for key in FOLLOW_UP_LABELS},
         data_query=urllib.parse.urlencode(
             {k: v for k, v in params.items() if v and (k, v) not in (("sort", "date"), ("order", "asc"))}
@@ -336,16 +335,15 @@ def motions(
     )
 
 
-def _csv(rows: list[dict[str, Any]], filename: str) -> Response:
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+def _csv(rows: list[dict[str, Any]], columns: tuple[Column, ...], stem: str, request: Request) -> Response:
+    """A table as CSV through the one writer (`mkbgraph.domain.csv_export`): headers in the page's
+    language; ``?dialect=excel-nl`` for Excel with Dutch settings (semicolons, BOM)."""
+    dialect = dialect_named(request.query_params.get("dialect"))
+    body = write_csv(rows, columns, dialect, page_language(request))
     return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        body,
+        media_type=csv_media_type(dialect),
+        headers={"Content-Disposition": f'attachment; filename="{csv_filename(stem, dialect)}"'},
     )
 
 
@@ -355,17 +353,17 @@ def _request_data(detail: views.RequestDetail) -> list[dict[str, Any]]:
     for action in detail.actions:
         rows.append(
             {
-                "request": detail.row.link.iri,
-                "request_label": detail.row.link.label,
-                "follow_up": detail.row.follow_up,
-                "action": action.link.iri,
-                "action_label": action.link.label,
+                "request": detail.row.link.label,
+                "request_iri": detail.row.link.iri,
+                "follow_up": detail.row.follow_up_label,
+                "action": action.link.label,
+                "action_iri": action.link.iri,
                 "status": action.status.label if action.status else "",
-                "lead": "; ".join(o.label for o in action.lead),
-                "partners": "; ".join(o.label for o in action.partners + action.funders),
-                "instruments": "; ".join(i.label for i in action.instruments),
-                "amounts_eur": "; ".join(str(m.value) for m in action.amounts if m.value is not None),
-                "dates": "; ".join(f"{n}: {v}" for n, v in action.dates),
+                "lead": [o.label for o in action.lead],
+                "partners": [o.label for o in action.partners + action.funders],
+                "instruments": [i.label for i in action.instruments],
+                "amounts": [m.value for m in action.amounts if m.value is not None],
+                "dates": [f"{n}: {v}" for n, v in action.dates],
                 "quote": " | ".join(qt.text for qt in action.quotes),
             }
         )
@@ -787,10 +785,12 @@ def _resource_page(request: Request, iri: str, suffix: str) -> Response:
     if row is not None:
         tracer = views.request_detail(snapshot.store, labels, iri, row)
         data = _request_data(tracer)
-        if suffix == ".json":
-            return JSONResponse({"request": row.as_dict(), "actions": data})
+        if suffix == ".json":  # amounts as exact decimal strings ("48000000.0"), never floats
+            return JSONResponse(
+                json.loads(json.dumps({"request": row.as_dict(), "actions": data}, default=str))
+            )
         if suffix == ".csv":
-            return _csv(data, f"{iri.rsplit('/', 1)[-1]}.csv")
+            return _csv(data, views.REQUEST_ACTION_COLUMNS, iri.rsplit("/", 1)[-1], request)
         return render(request, "request.html", title=row.link.label, detail=tracer, **common)
     if suffix in DATA_SUFFIXES:
         raise HTTPException(404, f"{suffix} is offered for motions and other parliamentary requests only")

@@ -9,6 +9,7 @@ the SPARQL editor. Results that do not depend on the request are cached per snap
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,10 +18,12 @@ from typing import Any, TypeVar
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from mkbgraph.domain.csv_export import Column
 from mkbgraph.domain.follow_up import (
-    FOLLOW_UP_LABELS,
     NO_FOLLOW_UP,
     follow_up,
+    follow_up_explanation,
+    follow_up_label,
 )
 from mkbgraph.domain.labels import DEFAULT_LANGUAGE
 from mkbgraph.graph.stats import graph_stats
@@ -187,15 +190,18 @@ def report_info(store: Store, labels: Labels) -> ReportInfo:
 
 @dataclass(frozen=True)
 class SearchEntry:
-    """One searchable resource: its label, abbreviations and kind."""
+    """One searchable resource: its label, abbreviations, other names, descriptions and subjects."""
 
     iri: str
     label: str
     abbreviations: tuple[str, ...]
     kind: str
     path: str
+    names: tuple[str, ...] = ()
+    descriptions: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
 
-    def as_dict(self, match: str) -> dict[str, str]:
+    def as_dict(self, match: str, field: str = "") -> dict[str, str]:
         return {
             "iri": self.iri,
             "label": self.label,
@@ -203,47 +209,116 @@ class SearchEntry:
             "kind_label": KIND_NAMES.get(self.kind, self.kind),
             "path": self.path,
             "match": match,
+            "field": field,
         }
 
 
-def search_index(labels: Labels) -> list[SearchEntry]:
-    """Every labelled data resource with a page, sorted by label."""
+#: Where a word can be found, best first: (field name as the results page says it, rank).
+SEARCH_FIELDS: tuple[tuple[str, int], ...] = (
+    ("afkorting", 0),
+    ("naam", 1),
+    ("onderwerp", 3),
+    ("beschrijving", 4),
+)
+
+
+def search_index(store: Store, labels: Labels) -> list[SearchEntry]:
+    """Every labelled data resource with a page, sorted by label, with the texts search looks in:
+    its names in every language, abbreviations, descriptions and (for motions) subjects."""
+    texts: dict[str, dict[str, list[str]]] = {}
+    for s, p, o in store.select(
+        q(
+            "SELECT ?s ?p ?o WHERE { VALUES ?p { rdfs:label skos:prefLabel dcterms:title "
+            "dcterms:description dcterms:subject } ?s ?p ?o . FILTER(isLiteral(?o) && isIRI(?s)) }"
+        )
+    ).rows:
+        name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        field = {"description": "descriptions", "subject": "subjects"}.get(name, "names")
+        texts.setdefault(str(s), {}).setdefault(field, []).append(str(o))
     entries = []
     for iri, label in labels.label.items():
         path = local_path(iri)
         if path is None or not iri.startswith(str(ID)):
             continue
-        entries.append(SearchEntry(iri, label, tuple(labels.abbreviations.get(iri, ())), kind_of(iri), path))
+        found = texts.get(iri, {})
+        entries.append(
+            SearchEntry(
+                iri,
+                label,
+                tuple(labels.abbreviations.get(iri, ())),
+                kind_of(iri),
+                path,
+                tuple(found.get("names", ())),
+                tuple(found.get("descriptions", ())),
+                tuple(found.get("subjects", ())),
+            )
+        )
     return sorted(entries, key=lambda e: e.label.casefold())
 
 
+def fold(text: str) -> str:
+    """Text as search compares it: case and accents ignored ("Wörsdörfer" = "worsdorfer")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search text (punctuation around words dropped, each word once)."""
+    words = [w.strip(".,;:!?()\"'") for w in fold(text).split()]
+    return list(dict.fromkeys(w for w in words if w))
+
+
+def _best_field(entry: SearchEntry, word: str) -> tuple[int, str, str] | None:
+    """Where a word occurs in an entry: (rank, field, the text it was found in), best place first."""
+    for abbreviation in entry.abbreviations:
+        if fold(abbreviation) == word:
+            return (0, "afkorting", abbreviation)
+    label = fold(entry.label)
+    if any(part.startswith(word) for part in label.split()):
+        return (1, "naam", entry.label)
+    if word in label:
+        return (2, "naam", entry.label)
+    for abbreviation in entry.abbreviations:
+        if word in fold(abbreviation):
+            return (2, "afkorting", abbreviation)
+    for name in entry.names:
+        if word in fold(name):
+            return (2, "naam", name)
+    for subject in entry.subjects:
+        if word in fold(subject):
+            return (3, "onderwerp", subject)
+    for description in entry.descriptions:
+        if word in fold(description):
+            return (4, "beschrijving", description)
+    return None
+
+
 def search(index: list[SearchEntry], text: str, limit: int = 20) -> list[dict[str, str]]:
-    """Resources whose label or abbreviation contains the text; exact abbreviations first."""
-    needle = text.strip().casefold()
-    if not needle:
+    """Resources in which every word of the text occurs (in a name, abbreviation, subject or
+    description), best first: the whole text as an abbreviation or label, then by where the words
+    were found (abbreviation, start of a word of the name, inside the name, subject, description)."""
+    words = search_words(text)
+    if not words:
         return []
-    ranked: list[tuple[int, int, SearchEntry, str]] = []
+    whole = fold(text.strip())
+    ranked: list[tuple[int, int, SearchEntry, str, str]] = []
     for position, entry in enumerate(index):
-        best: tuple[int, str] | None = None
-        for abbr in entry.abbreviations:
-            folded = abbr.casefold()
-            if folded == needle:
-                best = (0, abbr)
+        places = []
+        for word in words:
+            place = _best_field(entry, word)
+            if place is None:
                 break
-            if needle in folded and (best is None or best[0] > 3):
-                best = (3, abbr)
-        label = entry.label.casefold()
-        if best is None or best[0] > 1:
-            if label == needle:
-                best = (0, entry.label)
-            elif label.startswith(needle):
-                best = (1, entry.label)
-            elif needle in label and best is None:
-                best = (2, entry.label)
-        if best is not None:
-            ranked.append((best[0], position, entry, best[1]))
+            places.append(place)
+        else:
+            score = sum(rank for rank, _, _ in places)
+            if whole in (fold(a) for a in entry.abbreviations) or whole == fold(entry.label):
+                score -= 100
+            elif fold(entry.label).startswith(whole):
+                score -= 50
+            worst = max(places)
+            ranked.append((score, position, entry, worst[2], worst[1]))
     ranked.sort(key=lambda item: (item[0], item[1]))
-    return [entry.as_dict(match) for _, _, entry, match in ranked[:limit]]
+    return [entry.as_dict(match, field) for _, _, entry, match, field in ranked[:limit]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,10 +429,30 @@ class RequestRow:
     documents: list[Link] = field(default_factory=list)
     action_statuses: list[str] = field(default_factory=list)
     follow_up: str = NO_FOLLOW_UP
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def follow_up_label(self) -> str:
-        return FOLLOW_UP_LABELS[self.follow_up]
+        return follow_up_label(self.follow_up, self.language)
+
+    @property
+    def follow_up_explanation(self) -> str:
+        return follow_up_explanation(self.follow_up, self.language)
+
+    def csv_row(self) -> dict[str, Any]:
+        """The row as the tracer's CSV gives it: names, not IRIs (the request's IRI last)."""
+        return {
+            "label": self.link.label,
+            "kind": self.kind,
+            "kamerstuk": self.kamerstuk,
+            "date": self.date,
+            "submitters": [s.label for s in self.submitters],
+            "status": self.status.label if self.status else "",
+            "follow_up": self.follow_up_label,
+            "actions": [a.label for a in self.actions],
+            "documents": [d.label for d in self.documents],
+            "iri": self.link.iri,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """The row as the CSV and JSON forms of the tracer give it."""
@@ -370,10 +465,39 @@ class RequestRow:
             "kamerstuk": self.kamerstuk,
             "submitters": [s.label for s in self.submitters],
             "follow_up": self.follow_up,
+            "follow_up_label": self.follow_up_label,
             "answering_actions": [a.iri for a in self.actions],
             "answering_documents": [d.iri for d in self.documents],
         }
 
+
+#: The tracer's CSV columns (`RequestRow.csv_row`), shared by /motions.csv and `mkbgraph motions --csv`.
+REQUEST_COLUMNS: tuple[Column, ...] = (
+    Column("label", "Verzoek", "Request"),
+    Column("kind", "Soort", "Kind"),
+    Column("kamerstuk", "Kamerstuk", "Parliamentary paper"),
+    Column("date", "Datum", "Date"),
+    Column("submitters", "Indieners", "Submitters"),
+    Column("status", "Status van het verzoek", "Status of the request"),
+    Column("follow_up", "Opvolging", "Follow-up"),
+    Column("actions", "Acties die uitvoering geven", "Actions carrying it out"),
+    Column("documents", "Documenten die antwoorden", "Documents answering it"),
+    Column("iri", "Adres (IRI)", "Address (IRI)"),
+)
+#: The columns of one request's CSV: one row per answering action.
+REQUEST_ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("request", "Verzoek", "Request"),
+    Column("follow_up", "Opvolging", "Follow-up"),
+    Column("action", "Actie", "Action"),
+    Column("status", "Status van de actie", "Status of the action"),
+    Column("lead", "Trekker", "Lead"),
+    Column("partners", "Partners en financiers", "Partners and funders"),
+    Column("instruments", "Instrumenten", "Instruments"),
+    Column("amounts", "Bedragen (euro)", "Amounts (euro)"),
+    Column("dates", "Data", "Dates"),
+    Column("quote", "Citaat uit de rapportage", "Quote from the report"),
+    Column("action_iri", "Adres van de actie (IRI)", "Address of the action (IRI)"),
+)
 
 REQUESTS_QUERY = (
     "SELECT ?request ?type ?date ?status ?identifier WHERE {\n"
@@ -402,7 +526,7 @@ def requests(store: Store, labels: Labels) -> list[RequestRow]:
         row = rows.get(key)
         kind = REQUEST_KINDS[str(rtype)]
         if row is None:
-            row = rows[key] = RequestRow(link(request, labels), kind)  # type: ignore[arg-type]
+            row = rows[key] = RequestRow(link(request, labels), kind, language=labels.language)  # type: ignore[arg-type]
         elif rank.index(str(rtype)) < list(REQUEST_KINDS.values()).index(row.kind):
             row.kind = kind
         if date is not None:
