@@ -277,14 +277,25 @@ def test_the_page_links_to_the_network_and_the_data(star: TestClient) -> None:
         response = star.get(href)
         assert response.status_code == 200 and response.headers["content-type"].startswith(media), href
     rows = list(csv.DictReader(io.StringIO(star.get("/api/network/key-players?theme=t1&format=csv").text)))
-    assert rows[0]["iri"] == iri("orgn:hub") and rows[0]["rank"] == "1" and rows[0]["leads"] == "5"
-    assert rows[0]["betweenness_approximate"] == "False"
+    assert rows[0]["Adres (IRI)"] == iri("orgn:hub") and rows[0]["Positie"] == "1" and rows[0]["Trekt"] == "5"
+    assert rows[0]["Tussenpositie geschat"] == "false"
     gaps = list(csv.DictReader(io.StringIO(star.get("/api/network/gaps?theme=t1&format=csv").text)))
-    assert {"gap": "solo_action", "iri": iri("act:solo"), "related_iris": iri("orgn:hub")}.items() <= gaps[
-        0
-    ].items()
+    expected = {
+        "Soort gat": "solo_action",
+        "Adres (IRI)": iri("act:solo"),
+        "Verwante adressen (IRI)": iri("orgn:hub"),
+    }
+    assert expected.items() <= gaps[0].items()
     members = list(csv.DictReader(io.StringIO(star.get("/api/network/communities?format=csv").text)))
-    assert {m["iri"] for m in members} == {iri("orgn:hub"), *(iri(f"orgn:s{i}") for i in range(1, 5))}
+    assert {m["Adres (IRI)"] for m in members} == {iri("orgn:hub"), *(iri(f"orgn:s{i}") for i in range(1, 5))}
+    # the Excel-NL variant, one click away on the page: semicolons, a BOM, ja/nee
+    excel = star.get("/api/network/key-players?theme=t1&format=excel-nl")
+    assert "/api/network/key-players?theme=t1&format=excel-nl" in hrefs
+    assert excel.content.startswith(b"\xef\xbb\xbfPositie;Adres (IRI);Naam;")
+    assert (
+        "key-players-excel-nl.csv" in excel.headers["content-disposition"]
+        or "excel-nl.csv" in excel.headers["content-disposition"]
+    )
 
 
 def test_the_api_refuses_an_unknown_table_format(star: TestClient) -> None:

@@ -65,8 +65,8 @@ def cell(value: Any, dialect: CsvDialect) -> str:
     """One value as the cell's text: lists joined, decimals with the dialect's mark, None empty."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
+    if isinstance(value, bool):  # a program reads true/false; a Dutch spreadsheet reader ja/nee
+        return ("ja" if value else "nee") if dialect.decimal_comma else ("true" if value else "false")
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else value
         return LIST_SEPARATOR.join(cell(v, dialect) for v in items)

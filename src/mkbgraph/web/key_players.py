@@ -80,6 +80,9 @@ def api_links(slug: str) -> dict[str, str]:
     return {
         "key_players_json": f"/api/network/key-players{query}",
         "key_players_csv": f"/api/network/key-players{query}{joiner}format=csv",
+        "key_players_excel": f"/api/network/key-players{query}{joiner}format=excel-nl",
+        "gaps_excel": f"/api/network/gaps{query}{joiner}format=excel-nl",
+        "communities_excel": "/api/network/communities?format=excel-nl",
         "gaps_json": f"/api/network/gaps{query}",
         "gaps_csv": f"/api/network/gaps{query}{joiner}format=csv",
         "communities_json": "/api/network/communities",
