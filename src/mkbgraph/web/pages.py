@@ -800,6 +800,9 @@ def _resource_page(request: Request, iri: str, suffix: str) -> Response:
         return render(
             request, "organisation.html", title=detail.link.label, detail=detail, points=points, **common
         )
+    page = views.kind_page(snapshot.store, labels, iri, kind_of(iri))
+    if page is not None:
+        return render(request, "kind.html", title=entity.link.label, page=page, **common)
     return render(request, "entity.html", title=entity.link.label, **common)
 
 

@@ -212,6 +212,7 @@ class EgoPoint:
     href: str
     relation: str
     colour: str
+    anchor: str = "middle"
 
 
 EGO_COLOURS = {
@@ -226,22 +227,28 @@ EGO_COLOURS = {
 
 
 def ego_points(neighbours: list[tuple[str, str, str, str]], radius: float = 150.0) -> list[EgoPoint]:
-    """(relation, label, href, iri) -> points evenly on a circle of `radius` around (0, 0)."""
+    """(relation, label, href, iri) -> points on two alternating rings around (0, 0), labels
+    written away from the centre (left of points on the left, right on the right), so
+    neighbouring labels do not overlap as they did on one ring with centred text."""
     import math
 
     points = []
     count = len(neighbours) or 1
     for i, (relation, label, href, iri) in enumerate(neighbours):
         angle = 2 * math.pi * i / count - math.pi / 2
-        short = label if len(label) <= 28 else label[:27] + "…"
+        ring = radius if i % 2 == 0 or count < 12 else radius * 1.45
+        x, y = ring * math.cos(angle), ring * math.sin(angle)
+        anchor = "middle" if abs(x) < 20 else ("start" if x > 0 else "end")
+        short = label if len(label) <= 24 else label[:23] + "…"
         points.append(
             EgoPoint(
-                round(radius * math.cos(angle), 1),
-                round(radius * math.sin(angle), 1),
+                round(x, 1),
+                round(y, 1),
                 short,
                 href,
                 relation,
                 EGO_COLOURS.get(kind_of(iri), "#888888"),
+                anchor,
             )
         )
     return points

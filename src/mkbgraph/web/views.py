@@ -776,6 +776,7 @@ def entity_detail(store: Store, labels: Labels, iri: str, max_incoming: int = 50
     """All properties with labels, incoming links grouped by property, and provenance quotes."""
     values = iri_values([iri])
     outgoing: dict[str, list[PropertyValue]] = {}
+    other_language: dict[str, list[PropertyValue]] = {}
     types: list[Link] = []
     for p, o in store.select(q(f"SELECT ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")).rows:
         prop = str(p)
@@ -784,7 +785,13 @@ def entity_detail(store: Store, labels: Labels, iri: str, max_incoming: int = 50
             continue
         if prop == PROV_DERIVED and isinstance(o, BNode):
             continue  # shown as quotes
+        if isinstance(o, Literal) and o.language and o.language != labels.language:
+            other_language.setdefault(prop, []).append(_value(o, labels))
+            continue
         outgoing.setdefault(prop, []).append(_value(o, labels))  # type: ignore[arg-type]
+    for prop, foreign in other_language.items():  # another language only where the reader's has none
+        if prop not in outgoing:
+            outgoing[prop] = foreign
     properties = [
         (link(p, labels), sorted(v, key=lambda x: x.text.casefold()))
         for p, v in sorted(outgoing.items(), key=lambda kv: labels.of(URIRef(kv[0])).casefold())
@@ -800,7 +807,7 @@ def entity_detail(store: Store, labels: Labels, iri: str, max_incoming: int = 50
         subject = owner if isinstance(s, BNode) else s
         if subject is None or isinstance(subject, BNode):
             continue
-        name = INVERSE_NAMES.get(str(p), f"{labels.of(p)} (omgekeerd)")
+        name = INVERSE_NAMES.get(str(p), f"verwijst hierheen als “{labels.of(p)}”")
         incoming.setdefault(name, {})[str(subject)] = link(subject, labels)
     return EntityDetail(
         link=link(iri, labels),
@@ -819,7 +826,8 @@ def _value(term: Node, labels: Labels) -> PropertyValue:
     if isinstance(term, Literal):
         from mkbgraph.web.rendering import format_value
 
-        note = term.language or (labels.of(term.datatype).split(":")[-1] if term.datatype else "")
+        datatype = labels.of(term.datatype).split(":")[-1] if term.datatype else ""
+        note = term.language or ("" if datatype in ("string", "langString") else datatype)
         return PropertyValue(format_value(term), None, note)
     if isinstance(term, BNode):
         return PropertyValue("(naamloze knoop)")
@@ -975,3 +983,190 @@ def organisations(store: Store, labels: Labels) -> list[OrganisationRow]:
         for o, leads, parts, ins in rows
     ]
     return sorted(found, key=lambda r: (-r.leads, -r.involved, r.link.label.casefold()))
+
+
+# --------------------------------------------------------------------------------------------
+# A page per kind: the question a reader of that kind of page has, answered first
+
+
+@dataclass
+class Fact:
+    """One line of a page's answer: a name and its values (links, or plain text)."""
+
+    name: str
+    links: list[Link] = field(default_factory=list)
+    text: str = ""
+    amounts: list[Amount] = field(default_factory=list)
+
+
+@dataclass
+class KindPage:
+    """What a page of one kind shows above the folded list of all properties."""
+
+    question: str
+    facts: list[Fact]
+    description: str = ""
+    quotes: list[Quote] = field(default_factory=list)
+    actions: list[ActionSummary] = field(default_factory=list)
+    actions_caption: str = ""
+    groups: list[tuple[str, list[Link]]] = field(default_factory=list)
+
+
+#: Kind -> the question its page answers first (Dutch; the catalogue has the English).
+KIND_QUESTIONS: dict[str, str] = {
+    "action": "Wie trekt deze actie, met wie en met welk geld, hoe staat ze ervoor en welke motie voert ze uit?",
+    "instrument": "Van wie is dit instrument, wie voert het uit, met welk geld, en welke acties gebruiken het?",
+    "theme": "Welke acties vallen onder dit thema, wie trekt ze en met welk geld?",
+    "action-line": "Welke acties vallen onder deze actielijn, wie trekt ze en met welk geld?",
+    "region": "Welke acties, instruments en deals gaan over deze regio?",
+    "regional-deal": "Wie doen mee aan deze deal en welke acties horen erbij?",
+    "document": "Wat is dit document, en welke acties, instrumenten en verzoeken verwijzen ernaar?",
+}
+
+
+def _objects(store: Store, labels: Labels, iri: str, props: str) -> list[Link]:
+    """The IRIs ``iri`` points to through any of ``props`` (a SPARQL VALUES body), sorted by label."""
+    rows = store.select(
+        q(
+            f"SELECT DISTINCT ?o WHERE {{ VALUES ?s {{ {iri_values([iri])} }} VALUES ?p {{ {props} }} ?s ?p ?o . FILTER(isIRI(?o)) }}"
+        )
+    ).rows
+    return sorted((link(o, labels) for (o,) in rows), key=lambda x: x.label.casefold())  # type: ignore[arg-type]
+
+
+def _subjects(store: Store, labels: Labels, iri: str, props: str, cls: str = "") -> list[Link]:
+    """The IRIs that point to ``iri`` through any of ``props`` (optionally only of class ``cls``)."""
+    typed = f"?s a {cls} ." if cls else ""
+    rows = store.select(
+        q(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {iri_values([iri])} }} VALUES ?p {{ {props} }} ?s ?p ?o . {typed} FILTER(isIRI(?s)) }}"
+        )
+    ).rows
+    return sorted((link(s, labels) for (s,) in rows), key=lambda x: x.label.casefold())  # type: ignore[arg-type]
+
+
+def _literal(store: Store, iri: str, prop: str, language: str) -> str:
+    """One literal of ``prop`` in the reader's language (else Dutch, else any)."""
+    rows = store.select(
+        q(f"SELECT ?v WHERE {{ VALUES ?s {{ {iri_values([iri])} }} ?s {prop} ?v . FILTER(isLiteral(?v)) }}")
+    ).rows
+    values = [v for (v,) in rows if isinstance(v, Literal)]
+    for want in (language, "nl", None):
+        for value in sorted(values, key=str):
+            if (value.language or None) == want:
+                return str(value)
+    return str(values[0]) if values else ""
+
+
+def _amounts(store: Store, labels: Labels, iri: str) -> list[Amount]:
+    rows = store.select(
+        q(
+            f"SELECT ?m ?v WHERE {{ VALUES ?s {{ {iri_values([iri])} }} ?s mkb:budget ?m . OPTIONAL {{ ?m schema:value ?v }} }}"
+        )
+    ).rows
+    return [Amount(link(m, labels), _decimal(v)) for m, v in rows]  # type: ignore[arg-type]
+
+
+def _action_facts(store: Store, labels: Labels, summary: ActionSummary, iri: str) -> list[Fact]:
+    """Lead, partners, money, status, dates and motions first; what is not recorded says so."""
+    answers = _objects(store, labels, iri, "mkb:answers")
+    return [
+        Fact("Trekker", summary.lead, "" if summary.lead else "niet vastgelegd"),
+        Fact("Partners", summary.partners, "" if summary.partners else "geen vastgelegd"),
+        Fact("Financiers", summary.funders),
+        Fact("Geld", amounts=summary.amounts, text="" if summary.amounts else "geen bedrag vastgelegd"),
+        Fact(
+            "Status", [summary.status] if summary.status else [], "" if summary.status else "niet vastgelegd"
+        ),
+        Fact("Data", text="; ".join(f"{n}: {v}" for n, v in summary.dates) or "geen datum vastgelegd"),
+        Fact("Voert uit", answers, "" if answers else "geen motie of verzoek"),
+        Fact("Instrumenten", summary.instruments),
+        Fact("Thema en actielijn", summary.themes + summary.lines),
+        Fact("Onderdeel van", _objects(store, labels, iri, "mkb:partOfAction")),
+    ]
+
+
+def kind_page(store: Store, labels: Labels, iri: str, kind: str) -> KindPage | None:
+    """The answer-first part of the page of an action, instrument, theme, action line, region,
+    regional deal or document; None for other kinds (their page is the property list)."""
+    if kind not in KIND_QUESTIONS:
+        return None
+    language = labels.language
+    description = _literal(store, iri, "dcterms:description", language)
+    quotes = quotes_of(store, labels, [iri]).get(iri, [])
+    page = KindPage(KIND_QUESTIONS[kind], [], description, quotes)
+    if kind == "action":
+        summary = action_summaries(store, labels, [iri])[0]
+        page.facts = [
+            f
+            for f in _action_facts(store, labels, summary, iri)
+            if f is not None and (f.links or f.text or f.amounts)
+        ]
+        page.quotes = summary.quotes
+        parts = _subjects(store, labels, iri, "mkb:partOfAction")
+        if parts:
+            page.groups.append(("Deelacties", parts))
+        return page
+    if kind == "instrument":
+        page.facts = [
+            Fact("Soort", _objects(store, labels, iri, "mkb:instrumentKind")),
+            Fact("Eigenaar", _objects(store, labels, iri, "mkb:ownerOrganisation")),
+            Fact("Uitvoerder", _objects(store, labels, iri, "mkb:executingOrganisation")),
+            Fact("Partners", _objects(store, labels, iri, "mkb:partner")),
+            Fact("Geld", amounts=_amounts(store, labels, iri)),
+            Fact("Beschreven in", _objects(store, labels, iri, "mkb:documentedIn")),
+            Fact("Vestigingsplaatsen", _objects(store, labels, iri, "mkb:location")),
+        ]
+        actions = [a.iri for a in _subjects(store, labels, iri, "mkb:usesInstrument", "mkb:Action")]
+        page.actions_caption = "Acties die dit instrument gebruiken"
+    elif kind in ("theme", "action-line"):
+        prop = "mkb:theme" if kind == "theme" else "mkb:actionLine"
+        actions = [a.iri for a in _subjects(store, labels, iri, prop, "mkb:Action")]
+        page.facts = [
+            Fact("Nummer", text=_literal(store, iri, "skos:notation", language)),
+            Fact("Actielijnen", _subjects(store, labels, iri, "skos:broader", "mkb:ActionLine"))
+            if kind == "theme"
+            else Fact("Thema", _objects(store, labels, iri, "skos:broader")),
+        ]
+        page.actions_caption = "Acties in dit thema" if kind == "theme" else "Acties in deze actielijn"
+    elif kind == "region":
+        actions = [a.iri for a in _subjects(store, labels, iri, "mkb:concernsRegion", "mkb:Action")]
+        page.facts = [
+            Fact(
+                "Instrumenten",
+                _subjects(store, labels, iri, "mkb:location mkb:concernsRegion", "mkb:Instrument"),
+            ),
+            Fact("Regionale deals", _subjects(store, labels, iri, "mkb:concernsRegion", "mkb:RegionalDeal")),
+        ]
+        page.actions_caption = "Acties die over deze regio gaan"
+    elif kind == "regional-deal":
+        actions = [a.iri for a in _subjects(store, labels, iri, "mkb:concernsRegionalDeal", "mkb:Action")]
+        page.facts = [
+            Fact("Regio's", _objects(store, labels, iri, "mkb:concernsRegion")),
+            Fact("Eigenaar", _objects(store, labels, iri, "mkb:ownerOrganisation")),
+            Fact("Partners", _objects(store, labels, iri, "mkb:partner mkb:executingOrganisation")),
+            Fact("Geld", amounts=_amounts(store, labels, iri)),
+        ]
+        page.actions_caption = "Acties bij deze deal"
+    else:  # document
+        actions = [a.iri for a in _subjects(store, labels, iri, "mkb:documentedIn mkb:answers", "mkb:Action")]
+        page.facts = [
+            Fact("Datum", text=_literal(store, iri, "dcterms:date", language)),
+            Fact("Kenmerk", text=_literal(store, iri, "dcterms:identifier", language)),
+            Fact("Officiële publicatie", _external(store, iri)),
+            Fact("Instrumenten", _subjects(store, labels, iri, "mkb:documentedIn", "mkb:Instrument")),
+            Fact("Kamerstuk van", _subjects(store, labels, iri, "mkb:kamerstuk")),
+            Fact("Beantwoordt", _objects(store, labels, iri, "mkb:answers")),
+        ]
+        page.actions_caption = "Acties die in dit document beschreven staan of het beantwoorden"
+    page.facts = [f for f in page.facts if f.links or f.text or f.amounts]
+    page.actions = sorted(action_summaries(store, labels, actions), key=lambda s: s.link.label.casefold())
+    return page
+
+
+def _external(store: Store, iri: str) -> list[Link]:
+    """The document's web addresses (rdfs:seeAlso), as links that leave the site."""
+    rows = store.select(
+        q(f"SELECT ?u WHERE {{ VALUES ?s {{ {iri_values([iri])} }} ?s rdfs:seeAlso ?u . FILTER(isIRI(?u)) }}")
+    ).rows
+    return [Link(str(u), str(u), None) for (u,) in rows if str(u).startswith("https://")]
