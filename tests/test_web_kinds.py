@@ -57,7 +57,7 @@ def test_an_action_page_puts_the_lead_first_and_shows_its_motion_and_money(clien
     action = motion["answering_actions"][0]
     html = client.get(action.replace("https://w3id.org/mkbgraph", "")).text
     answer = _answer(html)
-    assert list(answer)[0] == "Trekker"
+    assert next(iter(answer)) == "Trekker"
     assert motion["label"] in answer["Voert uit"]
     assert "Wat de rapportage zegt" in html and '<blockquote class="quote">' in html
 
