@@ -376,3 +376,56 @@ def test_staffer_downloads_the_list_for_excel_and_it_opens_as_dutch_excel_reads_
     actions = [row[header.index("Acties die uitvoering geven")] for row in body]
     assert not any("https://" in cell for cell in actions)  # names, not IRIs
     assert recorder.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# Researcher: which organisations carry most actions in Financiering; change a canned parameter
+
+
+def test_researcher_picks_a_theme_by_name_and_downloads_the_answer_with_it(
+    page: tuple[object, Recorder], real_server: str
+) -> None:
+    import csv
+    import io
+
+    tab, recorder = page
+    tab.goto(real_server + "/query/actions-by-theme")  # type: ignore[attr-defined]
+    tab.select_option("#p-theme", label="Financiering")  # type: ignore[attr-defined]
+    with tab.expect_navigation():  # type: ignore[attr-defined]
+        tab.click("form.canned button[type=submit]")  # type: ignore[attr-defined]
+    rows = tab.locator("#answer-table tbody tr")  # type: ignore[attr-defined]
+    assert rows.count() > 10
+    assert set(tab.locator("#answer-table tbody tr td:first-child").all_inner_texts()) == {"Financiering"}  # type: ignore[attr-defined]
+    assert tab.locator("#answer-table thead th").all_inner_texts() == [
+        "Thema",
+        "Actielijn",
+        "Actie",
+        "Trekkers",
+    ]  # type: ignore[attr-defined]
+    # the form keeps the choice, and the CSV link carries it
+    assert tab.eval_on_selector("#p-theme", "s => s.selectedOptions[0].textContent") == "Financiering"  # type: ignore[attr-defined]
+    href = tab.get_attribute("#data-links a:text('CSV')", "href")  # type: ignore[attr-defined]
+    answer = tab.request.get(real_server + href)  # type: ignore[attr-defined]  # as the click fetches it
+    assert answer.ok and answer.headers["content-type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(answer.text())))
+    assert len(table) == rows.count() and {r["themeLabel"] for r in table} == {"Financiering"}
+    _shot(tab, "canned-financiering")
+    assert recorder.errors == []
+
+
+def test_researcher_types_a_wrong_word_and_is_told_in_dutch(
+    page: tuple[object, Recorder], real_server: str
+) -> None:
+    tab, recorder = page
+    tab.goto(real_server + "/query/describe-resource")  # type: ignore[attr-defined]
+    tab.fill("#p-resource", "Kamer van Koophandl")  # type: ignore[attr-defined]
+    with tab.expect_navigation():  # type: ignore[attr-defined]
+        tab.press("#p-resource", "Enter")  # type: ignore[attr-defined]
+    message = tab.inner_text("#form-error")  # type: ignore[attr-defined]
+    assert message.startswith("Geen onderwerp gevonden voor") and "Kamer van Koophandel" in message
+    tab.fill("#p-resource", "Kamer van Koophandel")  # type: ignore[attr-defined]
+    with tab.expect_navigation():  # type: ignore[attr-defined]
+        tab.press("#p-resource", "Enter")  # type: ignore[attr-defined]
+    assert tab.locator("#form-error").count() == 0  # type: ignore[attr-defined]
+    assert "Kamer van Koophandel" in tab.inner_text("section pre")  # type: ignore[attr-defined]
+    assert recorder.errors == []

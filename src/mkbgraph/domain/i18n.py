@@ -143,6 +143,25 @@ ENGLISH.update(
     }
 )
 
+ENGLISH.update(
+    {
+        "vaste query": "canned query",
+        "verplicht": "required",
+        "— kies —": "— choose —",
+        "alle": "all",
+        "Uitvoeren": "Run",
+        "Antwoord": "Answer",
+        "ja": "yes",
+        "nee": "no",
+        "rij": "row",
+        "rijen": "rows",
+        "afgekapt": "truncated",
+        "Open in de SPARQL-editor": "Open in the SPARQL editor",
+        "Alle vaste queries": "All canned queries",
+        "De query": "The query",
+    }
+)
+
 #: The catalogue per language (Dutch maps every text to itself).
 CATALOGUES: dict[str, dict[str, str]] = {"en": ENGLISH, "nl": DUTCH_EDITOR}
 

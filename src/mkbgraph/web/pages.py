@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from mkbgraph.config import Settings
 from mkbgraph.domain.csv_export import Column, dialect_named, write_csv
@@ -37,7 +37,7 @@ from mkbgraph.graph.store import Snapshot
 from mkbgraph.sparql.engine import get_engine
 from mkbgraph.sparql.screen import QueryRejected
 from mkbgraph.vocab import ID, MKB, PREFIXES, bind_prefixes
-from mkbgraph.web import key_players, service_pages, views
+from mkbgraph.web import canned_forms, key_players, service_pages, views
 from mkbgraph.web.assets import register_assets, yasgui_available
 from mkbgraph.web.network_view import (
     NetworkFilter,
@@ -54,6 +54,7 @@ from mkbgraph.web.rendering import (
     curie,
     ego_points,
     format_euro,
+    format_value,
     iri_values,
     kind_of,
     local_path,
@@ -535,28 +536,46 @@ def _editor_words(t: Any) -> dict[str, Any]:
 
 @router.get("/query/{name}", response_class=HTMLResponse)
 async def canned_form(request: Request, name: str) -> HTMLResponse:
-    """A form for one canned query; submitted, it shows the answer as a table with entity links.
+    """A form for one canned query that takes words (closed lists as selects or suggestions);
+    submitted, it shows the answer as a table with entity links, and links to its JSON and CSV.
 
     Async: the wait for the query worker happens on the event loop, never in a thread of the
-    pool the other pages share (40 slow queries used to freeze the site); labels and the page
-    are made in a thread."""
+    pool the other pages share (40 slow queries used to freeze the pages); the form's lists,
+    labels and the page are made in a thread."""
     from mkbgraph.sparql.catalogue import ParameterError
 
     catalogue = _catalogue(request)
     canned = catalogue.get(name)
     if canned is None:
         raise HTTPException(404, f"no canned query {name!r}")
+    language = page_language(request)
     given = {p.name: request.query_params.get(p.name, "") for p in canned.parameters}
+
+    def prepare() -> tuple[list[canned_forms.Field], Labels]:
+        snapshot = _snapshot(request)
+        labels = _labels(request)
+        lists = _cache(request).get(
+            snapshot,
+            _key(request, f"choices:{name}"),
+            lambda: {p.name: canned_forms.choices_for(snapshot.store, labels, p) for p in canned.parameters},
+        )
+        return canned_forms.build_fields(canned, given, lists, language), labels
+
+    fields, labels = await anyio.to_thread.run_sync(prepare)
     submitted = "run" in request.query_params or not canned.parameters
     error = ""
     answer: Any = None
     bound = canned.text
+    values: dict[str, str] = {}
     if submitted:
         try:
-            bound = canned.bind({k: v for k, v in given.items() if v})
+            values = canned_forms.bound_values(fields, labels, language)
+            bound = canned.bind(values)
             answer = await _run_canned(request, bound, canned.form)
-        except ParameterError as exc:
+        except canned_forms.WordError as exc:
             error = str(exc)
+        except ParameterError as exc:
+            error = _dutch_parameter_error(exc, canned, language)
         except QueryRejected as exc:  # timeout, busy workers or a failed evaluation: say so, keep the form
             error = exc.message
 
@@ -564,16 +583,31 @@ async def canned_form(request: Request, name: str) -> HTMLResponse:
         return render(
             request,
             "canned.html",
-            title=canned.title_nl or canned.title,
+            title=canned.title_nl or canned.title if language == "nl" else canned.title,
             canned=canned,
-            given=given,
+            fields=fields,
             error=error,
             result=None if answer is None else _present(request, answer),
             editor_link=query_link(bound),
-            api_link=f"/api/queries/{name}",
+            data_links=canned_forms.api_links(name, values) if submitted and not error else None,
+            description=canned.description_en if language == "en" else canned.description_nl,
         )
 
     return await anyio.to_thread.run_sync(page)
+
+
+def _dutch_parameter_error(exc: Exception, canned: Any, language: str) -> str:
+    """A bad value for a typed parameter, said in the reader's language."""
+    name = getattr(exc, "name", "")
+    parameter = next((p for p in canned.parameters if p.name == name), None)
+    label = canned_forms.field_name(parameter, language) if parameter else name
+    if language == "en":
+        return f"{label}: {exc}"
+    if parameter is not None and parameter.type == "year":
+        return f"{label}: vul een jaartal van vier cijfers in, bijvoorbeeld {parameter.example}."
+    if parameter is not None and parameter.required:
+        return f"{label}: dit veld is verplicht (bijvoorbeeld {parameter.example})."
+    return f"{label}: deze waarde past niet ({exc})."
 
 
 async def _run_canned(request: Request, text: str, form: str) -> Any:
@@ -590,23 +624,35 @@ async def _run_canned(request: Request, text: str, form: str) -> Any:
 
 
 def _present(request: Request, answer: Any) -> dict[str, Any]:
-    """An answer as the template shows it: cells become links with labels."""
+    """An answer as the template shows it: cells become links with labels, and a column ``x``
+    with a column ``xLabel`` beside it becomes one column (the label, linking to x's page)."""
     if isinstance(answer, bool):
         return {"ask": answer}
     if isinstance(answer, Graph):
         return {"turtle": answer.serialize(format="turtle")}
     labels = _labels(request)
+    columns = list(answer.columns)
+    label_of = {c: columns.index(f"{c}Label") for c in columns if f"{c}Label" in columns}
+    hidden = set(label_of.values())
     rows = []
     for row in answer.rows:
         cells = []
-        for term in row:
+        for index, term in enumerate(row):
+            if index in hidden:
+                continue
             if term is None:
                 cells.append({"text": "", "href": None})
-            else:
-                path = local_path(term)
-                cells.append({"text": labels.of(term) if path else str(term), "href": path, "iri": str(term)})
+                continue
+            path = local_path(term)
+            text = labels.of(term) if path else format_value(term) if isinstance(term, Literal) else str(term)
+            paired = label_of.get(columns[index])
+            if paired is not None and row[paired] is not None:
+                text = str(row[paired])
+            cells.append({"text": text, "href": path, "iri": str(term)})
         rows.append(cells)
-    return {"columns": answer.columns, "rows": rows, "truncated": answer.truncated}
+    language = page_language(request)
+    shown = [canned_forms.column_name(c, language) for i, c in enumerate(columns) if i not in hidden]
+    return {"columns": shown, "rows": rows, "truncated": answer.truncated}
 
 
 # --------------------------------------------------------------------------------------------
