@@ -10,6 +10,7 @@ variable makes a new line; a canned example runs in one click.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -428,4 +429,97 @@ def test_researcher_types_a_wrong_word_and_is_told_in_dutch(
         tab.press("#p-resource", "Enter")  # type: ignore[attr-defined]
     assert tab.locator("#form-error").count() == 0  # type: ignore[attr-defined]
     assert "Kamer van Koophandel" in tab.inner_text("section pre")  # type: ignore[attr-defined]
+    assert recorder.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# Visitor: who works with whom; find KVK; its neighbours; the evidence
+
+ALL_NODES_ON_CANVAS = """() => {
+    const net = window.mkbNetwork.network, box = document.getElementById('network').getBoundingClientRect();
+    const ids = window.mkbNetwork.data.nodes.map(n => n.id);
+    const outside = ids.filter(id => { const p = net.canvasToDOM(net.getPosition(id));
+        return p.x < 0 || p.y < 0 || p.x > box.width || p.y > box.height; });
+    return {count: ids.length, outside: outside.length};
+}"""
+
+
+def test_visitor_first_sees_who_works_with_whom(page: tuple[object, Recorder], real_server: str) -> None:
+    tab, recorder = page
+    tab.goto(real_server + "/network")  # type: ignore[attr-defined]
+    tab.wait_for_selector("body[data-network-ready=true]", timeout=30_000, state="attached")  # type: ignore[attr-defined]
+    assert tab.inner_text("h1") == "Wie werkt met wie"  # type: ignore[attr-defined]
+    data = tab.evaluate(  # type: ignore[attr-defined]
+        """() => { const d = window.mkbNetwork.data; return {kinds: [...new Set(d.nodes.map(n => n.kind))],
+                   nodes: d.nodes.length, edges: d.edges.length, hubs: d.nodes.filter(n => n.hub).length,
+                   labelled: window.mkbNetwork.nodes.get().filter(n => n.label).map(n => n.label),
+                   heavy: Math.max(...d.edges.map(e => e.weight))}; }"""
+    )
+    assert data["kinds"] == ["organisation"]
+    assert (
+        50 < data["nodes"] < 105 and data["edges"] > 100
+    )  # organisations with actions, linked by shared ones
+    assert data["heavy"] > 1  # weighted by the number of shared actions
+    assert data["hubs"] == len(data["labelled"]) == 20 and "EZK" in data["labelled"]
+    assert tab.evaluate(ALL_NODES_ON_CANVAS)["outside"] == 0  # type: ignore[attr-defined]  # fitted to view
+    # an edge reads as a sentence and lists the shared actions as links (the canvas scrolled into
+    # view first, as a visitor would: a click on a half-hidden canvas scrolls the page under it)
+    tab.evaluate("document.getElementById('network').scrollIntoView()")  # type: ignore[attr-defined]
+    edge = tab.evaluate(  # type: ignore[attr-defined]
+        """() => { const m = window.mkbNetwork, net = m.network;
+            for (const e of m.data.edges.filter(e => e.weight > 1)) {
+                const a = net.getPosition(e.from), b = net.getPosition(e.to);
+                const p = net.canvasToDOM({x: (a.x + b.x) / 2, y: (a.y + b.y) / 2});
+                if (net.getNodeAt(p) === undefined && net.getEdgeAt(p) === e.id) return {x: p.x, y: p.y, weight: e.weight};
+            } return null; }"""
+    )
+    assert edge is not None
+    box = tab.locator("#network").bounding_box()  # type: ignore[attr-defined]
+    tab.mouse.click(box["x"] + edge["x"], box["y"] + edge["y"])  # type: ignore[attr-defined]
+    tab.wait_for_selector("#panel-body .edge-sentence", timeout=5_000)  # type: ignore[attr-defined]
+    sentence = tab.inner_text("#panel-body .edge-sentence")  # type: ignore[attr-defined]
+    assert re.search(r"^.+ en .+ werken samen aan \d+ acties\.$", sentence), sentence
+    assert tab.locator("#panel-body ul.shared-actions a[href^='/id/action/']").count() == edge["weight"]  # type: ignore[attr-defined]
+    _shot(tab, "network-organisations")
+    # the full graph is behind the switch
+    with tab.expect_navigation():  # type: ignore[attr-defined]
+        tab.click("#view-all")  # type: ignore[attr-defined]
+    tab.wait_for_selector("body[data-network-ready=true]", timeout=30_000, state="attached")  # type: ignore[attr-defined]
+    kinds = tab.evaluate("[...new Set(window.mkbNetwork.data.nodes.map(n => n.kind))]")  # type: ignore[attr-defined]
+    assert {"action", "organisation", "motion"} <= set(kinds)
+    _shot(tab, "network-full")
+    assert recorder.errors == []
+
+
+def test_visitor_finds_kvk_and_its_whole_neighbourhood_fits_with_readable_evidence(
+    page: tuple[object, Recorder], real_server: str
+) -> None:
+    tab, recorder = page
+    tab.goto(f"{real_server}/network?focus=https://w3id.org/mkbgraph/id/organisation/kvk&depth=1")  # type: ignore[attr-defined]
+    tab.wait_for_selector("body[data-network-ready=true]", timeout=30_000, state="attached")  # type: ignore[attr-defined]
+    on_canvas = tab.evaluate(ALL_NODES_ON_CANVAS)  # type: ignore[attr-defined]
+    assert on_canvas["count"] > 20 and on_canvas["outside"] == 0
+    assert tab.evaluate("window.mkbNetwork.network.getSelectedNodes()") == [  # type: ignore[attr-defined]
+        "https://w3id.org/mkbgraph/id/organisation/kvk"
+    ]
+    # an edge of KVK: a sentence that starts with KVK's role, and the section's title as the source
+    tab.evaluate("document.getElementById('network').scrollIntoView()")  # type: ignore[attr-defined]
+    edge = tab.evaluate(  # type: ignore[attr-defined]
+        """() => { const m = window.mkbNetwork, net = m.network;
+            for (const e of m.data.edges) {
+                if (e.relation !== 'responsible' || !e.quote) continue;
+                const a = net.getPosition(e.from), b = net.getPosition(e.to);
+                const p = net.canvasToDOM({x: (a.x + b.x) / 2, y: (a.y + b.y) / 2});
+                if (net.getNodeAt(p) === undefined && net.getEdgeAt(p) === e.id) return {x: p.x, y: p.y};
+            } return null; }"""
+    )
+    assert edge is not None
+    box = tab.locator("#network").bounding_box()  # type: ignore[attr-defined]
+    tab.mouse.click(box["x"] + edge["x"], box["y"] + edge["y"])  # type: ignore[attr-defined]
+    tab.wait_for_selector("#panel-body blockquote", timeout=5_000)  # type: ignore[attr-defined]
+    sentence = tab.inner_text("#panel-body .edge-sentence")  # type: ignore[attr-defined]
+    assert sentence.startswith("Kamer van Koophandel is verantwoordelijk voor "), sentence
+    source = tab.inner_text("#panel-body blockquote footer a")  # type: ignore[attr-defined]
+    assert not source.startswith("/id/") and len(source) > 3
+    _shot(tab, "network-ego-kvk")
     assert recorder.errors == []

@@ -45,7 +45,7 @@ def render_network_html(
     labels = build_labels(snapshot.store)
     model = build_model_for(snapshot, labels)
     chosen = NetworkFilter(focus=focus, depth=depth, theme=theme, kinds=kinds)
-    data = page_data(model, chosen)
+    data = page_data(model, chosen, labels)
     data.update({"standalone": True, "colour": colour, "size": size})
     vis = vis_asset_dir()
     inline = {

@@ -45,6 +45,7 @@ from mkbgraph.web.network_view import (
     build_model_for,
     legend,
     options_for,
+    organisation_view,
     page_data,
 )
 from mkbgraph.web.rendering import (
@@ -679,30 +680,52 @@ def network_filter(
     return NetworkFilter(focus, depth, theme, tuple(k for k in kind if k), motion, organisation)
 
 
+def _network_payload(request: Request, chosen: NetworkFilter, view: str) -> dict[str, Any]:
+    """What the network page draws: the organisations view (who works with whom) unless a focus
+    or filter is chosen or the whole graph is asked for (``view=all``)."""
+    if view != "all" and not chosen.active:
+        snapshot = _snapshot(request)
+        labels = _labels(request)
+        return _cache(request).get(
+            snapshot, _key(request, "organisation-view"), lambda: organisation_view(snapshot, labels)
+        )
+    return page_data(network_model(request), chosen, _labels(request))
+
+
 @router.get("/network", response_class=HTMLResponse)
 def network_page(
     request: Request,
     chosen: NetworkFilter = Depends(network_filter),
     colour: str = Query("kind", pattern="^(kind|community)$"),
     size: str = Query("uniform", pattern="^(uniform|centrality)$"),
+    view: str = Query("organisations", pattern="^(organisations|all)$"),
 ) -> HTMLResponse:
-    """The interactive network: filters, search, ego view, side panel; positions precomputed."""
+    """The interactive network: first the organisations and who works with whom; the full graph
+    behind a switch; filters, search, ego view (fitted to the screen), side panel; positions
+    precomputed."""
     model = network_model(request)
     focus = chosen.focus
-    data = page_data(model, chosen)
+    data = dict(_network_payload(request, chosen, view))
     data["colour"] = colour
     data["size"] = size
     labels = _labels(request)
+    if focus:
+        title = f"Netwerk rond {labels.of(URIRef(focus))}"
+    elif data["view"] == "organisations":
+        title = "Wie werkt met wie"
+    else:
+        title = "Netwerk"
     return render(
         request,
         "network.html",
-        title="Netwerk" if not focus else f"Netwerk rond {labels.of(URIRef(focus))}",
+        title=title,
         data=data,
         legend=legend(),
         choices=options_for(model),
         chosen=chosen,
         colour=colour,
         size=size,
+        view=data["view"],
         focus_label=labels.of(URIRef(focus)) if focus else "",
         standalone=False,
         inline_assets=None,
@@ -710,9 +733,13 @@ def network_page(
 
 
 @router.get("/network/data.json")
-def network_data(request: Request, chosen: NetworkFilter = Depends(network_filter)) -> JSONResponse:
-    """The nodes and edges the network page draws, as JSON."""
-    return JSONResponse(page_data(network_model(request), chosen))
+def network_data(
+    request: Request,
+    chosen: NetworkFilter = Depends(network_filter),
+    view: str = Query("all", pattern="^(organisations|all)$"),
+) -> JSONResponse:
+    """The nodes and edges the network page draws, as JSON (``view=organisations``: who works with whom)."""
+    return JSONResponse(_network_payload(request, chosen, view))
 
 
 # --------------------------------------------------------------------------------------------
