@@ -171,6 +171,10 @@ def test_every_catalogue_string_in_the_templates_has_an_english_entry() -> None:
         text = template.read_text(encoding="utf-8")
         found |= set(re.findall(r"""\bt\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]""", text))
         found |= set(re.findall(r"""\bt\(\s*'((?:[^'\\]|\\.)*)'\s*[,)]""", text))
+        for singular, plural in re.findall(
+            r"""t\.count\([^,]+,\s*["']([^"']+)["'],\s*["']([^"']+)["']\)""", text
+        ):
+            found |= {singular, plural}
     assert len(found) > 10
     missing = sorted(s for s in found if s not in CATALOGUES["en"])
     assert missing == []
@@ -183,3 +187,9 @@ def test_counted_phrases_use_singular_for_one() -> None:
     assert t.count(3, "resultaat", "resultaten") == "3 resultaten"
     assert translator("en").count(1, "resultaat", "resultaten") == "1 result"
     assert translator("fr")("Zoeken") == "Zoeken"  # unknown languages fall back to Dutch
+
+
+def test_every_word_the_network_script_shows_has_an_english_entry() -> None:
+    from mkbgraph.web.network_view import SCRIPT_WORDS
+
+    assert [w for w in SCRIPT_WORDS if w not in CATALOGUES["en"]] == []

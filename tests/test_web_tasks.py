@@ -523,3 +523,40 @@ def test_visitor_finds_kvk_and_its_whole_neighbourhood_fits_with_readable_eviden
     assert not source.startswith("/id/") and len(source) > 3
     _shot(tab, "network-ego-kvk")
     assert recorder.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# A researcher from abroad: the interface in English
+
+
+def test_a_researcher_from_abroad_reads_the_site_in_english_and_can_switch_back(
+    browser: object, real_server: str
+) -> None:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    recorder = Recorder(tab)
+    tab.goto(real_server + "/")
+    assert tab.get_attribute("html", "lang") == "en"
+    assert tab.inner_text("h1") == "The SME action plan as a knowledge graph"
+    assert tab.inner_text("nav[aria-label='Main menu']").startswith("mkbgraph")
+    tab.click("text=Motion tracker")
+    assert tab.inner_text("h1") == "Motion tracker"
+    assert "followed up" in tab.inner_text("#follow-up-legend")
+    # the edge sentences in the network are English too
+    tab.goto(f"{real_server}/network?focus=https://w3id.org/mkbgraph/id/organisation/kvk&depth=1")
+    tab.wait_for_selector("body[data-network-ready=true]", timeout=30_000, state="attached")
+    sentence = tab.evaluate(
+        """() => { const m = window.mkbNetwork; const e = m.data.edges.find(e => e.relation === 'responsible');
+                   return e.sentence; }"""
+    )
+    assert sentence == "{o} is responsible for {s}"
+    assert "nodes" in tab.inner_text("#network-status")
+    assert axe_violations(tab) == []
+    _shot(tab, "english-network-kvk")
+    # and back to Dutch with the switch, remembered on the next page
+    tab.click("a.lang-switch[hreflang=nl]")
+    assert tab.get_attribute("html", "lang") == "nl"
+    tab.goto(real_server + "/motions")
+    assert tab.inner_text("h1") == "Motietracker"
+    context.close()
+    assert recorder.errors == [] and recorder.outside() == []

@@ -28,6 +28,7 @@ def render_network_html(
     from markupsafe import Markup
     from rdflib import URIRef
 
+    from mkbgraph.domain.i18n import translator
     from mkbgraph.graph.store import build_snapshot
     from mkbgraph.web.assets import STATIC_DIR
     from mkbgraph.web.network_view import (
@@ -67,6 +68,9 @@ def render_network_html(
         standalone=True,
         inline_assets=inline,
         version=snapshot.version,
+        view="all",
+        t=translator("nl"),
+        lang="nl",
     )
 
 

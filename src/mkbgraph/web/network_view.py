@@ -69,6 +69,37 @@ RELATION_SENTENCES: dict[str, str] = {
     "partner": "{o} is partner in {s}",
     "shares": "{s} en {o} werken samen aan {n}",
 }
+#: The same sentences for the English interface.
+RELATION_SENTENCES_EN: dict[str, str] = {
+    "responsible": "{o} is responsible for {s}",
+    "involved": "{o} is involved in {s}",
+    "funds": "{o} funds {s}",
+    "answers": "{s} carries out {o}",
+    "uses": "{s} uses {o}",
+    "in_region": "{s} concerns {o}",
+    "in_deal": "{s} belongs to {o}",
+    "owns": "{o} owns {s}",
+    "executes": "{o} executes {s}",
+    "partner": "{o} is a partner in {s}",
+    "shares": "{s} and {o} work together on {n}",
+}
+#: The words network.js shows (Dutch, the catalogue's key); the page sends their translations.
+SCRIPT_WORDS: tuple[str, ...] = (
+    "Thema's", "Acties", "Samenwerkingen (gedeelde acties)", "Centraliteit (PageRank)", "Gemeenschap",
+    "geen", "Pagina van", "Netwerk rond dit item", "Verbonden met", "Geen citaat vastgelegd voor deze verbinding.",
+    "Gevonden:", "Geen knoop gevonden in deze weergave.", "uit de rapportage", "knoop", "knopen",
+    "verbinding", "verbindingen", "actie", "acties", "werken samen",
+    *(label for label, _ in RELATION_STYLE.values()),
+    *(name for _, _, name in KIND_STYLE.values()),
+)  # fmt: skip
+
+
+def script_words(t: Any, language: str) -> dict[str, Any]:
+    """What the page's script needs in the reader's language: its words and the edge sentences."""
+    words = {dutch: t(dutch) for dutch in SCRIPT_WORDS}
+    return {"words": words, "sentences": RELATION_SENTENCES_EN if language == "en" else RELATION_SENTENCES}
+
+
 COMMUNITY_COLOURS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",

@@ -47,6 +47,7 @@ from mkbgraph.web.network_view import (
     options_for,
     organisation_view,
     page_data,
+    script_words,
 )
 from mkbgraph.web.rendering import (
     KIND_NAMES,
@@ -708,6 +709,8 @@ def network_page(
     data = dict(_network_payload(request, chosen, view))
     data["colour"] = colour
     data["size"] = size
+    language = page_language(request)
+    data.update(script_words(translator(language), language))
     labels = _labels(request)
     if focus:
         title = f"Netwerk rond {labels.of(URIRef(focus))}"

@@ -3,7 +3,10 @@
  * HTML: vis-network renders string titles as HTML, so tooltips are elements built here. */
 (function () {
   "use strict";
-  var data = expand(JSON.parse(document.getElementById("network-data").textContent));
+  var raw = JSON.parse(document.getElementById("network-data").textContent);
+  var words = raw.words || {};
+  function w(dutch) { return words[dutch] || dutch; }
+  var data = expand(raw);
 
   /* The server sends each quote, section, relation, kind style and theme once, and edges as
    * [from, to, relation, quote, section] positions (network_view.compact); this rebuilds the
@@ -26,7 +29,7 @@
       return {
         id: id, label: c.label || shorten(c.fullLabel), fullLabel: c.fullLabel, kind: c.kind,
         hub: c.hub === true, actions: c.actions,
-        kindLabel: kind.label, kindColor: kind.color, shape: kind.shape, x: c.x, y: c.y, size: 10,
+        kindLabel: w(kind.label), kindColor: kind.color, shape: kind.shape, x: c.x, y: c.y, size: 10,
         path: localPath(id), themes: (c.themes || []).map(function (i) { return raw.themes[i].iri; }),
         community: c.community, communityColor: raw.communityColors[String(c.community)] || "#bbbbbb",
         centrality: c.centrality, sizeByCentrality: c.sizeByCentrality
@@ -37,7 +40,7 @@
       var section = e[4] >= 0 ? raw.sections[e[4]] : "";
       return {
         id: "e" + number, from: nodes[e[0]].id, to: nodes[e[1]].id, relation: relation.name,
-        label: relation.label, color: relation.color, sentence: relation.sentence || "{s} → " + relation.label + " → {o}",
+        label: w(relation.label), color: relation.color, sentence: (raw.sentences || {})[relation.name] || relation.sentence || "{s} → " + relation.label + " → {o}",
         quote: e[3] >= 0 ? raw.quotes[e[3]] : "",
         section: section, sectionPath: section ? localPath(section) : "",
         sectionLabel: e[4] >= 0 && raw.sectionLabels ? raw.sectionLabels[e[4]] : "",
@@ -60,6 +63,7 @@
   var edgeById = {};
   data.edges.forEach(function (e) { edgeById[e.id] = e; });
 
+  function count(n, singular, plural) { return n + " " + w(n === 1 ? singular : plural); }
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
@@ -76,7 +80,7 @@
       return {
         id: n.id, label: n.hub ? n.label : undefined, shape: "dot", x: n.x, y: n.y, color: n.kindColor,
         size: n.sizeByCentrality, font: { size: n.hub ? 16 : 12, strokeWidth: 3, strokeColor: "#ffffff" },
-        title: tip(n.fullLabel + " (" + n.actions + " acties)")
+        title: tip(n.fullLabel + " (" + count(n.actions, "actie", "acties") + ")")
       };
     }
     return {
@@ -122,25 +126,25 @@
     panelBody.appendChild(el("p", n.kindLabel, { "class": "kind" }));
     var facts = el("dl");
     function fact(name, value) { facts.appendChild(el("dt", name)); var dd = el("dd"); if (value instanceof Node) dd.appendChild(value); else dd.textContent = value; facts.appendChild(dd); }
-    if (n.themes.length) fact("Thema's", n.themes.map(function (t) { return data.themeLabels[t] || t; }).join(", "));
+    if (n.themes.length) fact(w("Thema's"), n.themes.map(function (t) { return data.themeLabels[t] || t; }).join(", "));
     if (byOrganisations) {
-      fact("Acties", String(n.actions));
-      fact("Samenwerkingen (gedeelde acties)", String(n.centrality));
+      fact(w("Acties"), String(n.actions));
+      fact(w("Samenwerkingen (gedeelde acties)"), String(n.centrality));
     } else {
-      fact("Centraliteit (PageRank)", Number(n.centrality).toLocaleString("nl-NL", { maximumFractionDigits: 3 }));
-      fact("Gemeenschap", n.community < 0 ? "geen" : String(n.community + 1));
+      fact(w("Centraliteit (PageRank)"), Number(n.centrality).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "nl-NL", { maximumFractionDigits: 3 }));
+      fact(w("Gemeenschap"), n.community < 0 ? w("geen") : String(n.community + 1));
     }
     panelBody.appendChild(facts);
     var p = el("p");
-    p.appendChild(link(n, "Pagina van " + n.fullLabel));
+    p.appendChild(link(n, w("Pagina van") + " " + n.fullLabel));
     if (!data.standalone) {
       p.appendChild(document.createTextNode(" · "));
-      p.appendChild(el("a", "Netwerk rond dit item", { href: "/network?focus=" + encodeURIComponent(n.id) + "&depth=2" }));
+      p.appendChild(el("a", w("Netwerk rond dit item"), { href: "/network?focus=" + encodeURIComponent(n.id) + "&depth=2" }));
     }
     panelBody.appendChild(p);
     var near = neighbours(id);
     if (near.length) {
-      panelBody.appendChild(el("h4", "Verbonden met (" + near.length + ")"));
+      panelBody.appendChild(el("h4", w("Verbonden met") + " (" + near.length + ")"));
       var list = el("ul");
       near.slice(0, 30).forEach(function (pair) {
         var li = el("li", pair[0] + ": ");
@@ -154,8 +158,8 @@
   /* An edge as a sentence: "Kamer van Koophandel is verantwoordelijk voor <actie>". */
   function sentence(e) {
     var from = byId[e.from], to = byId[e.to];
-    var count = e.weight === 1 ? "1 actie" : e.weight + " acties";
-    return e.sentence.replace("{s}", from ? from.fullLabel : e.from).replace("{o}", to ? to.fullLabel : e.to).replace("{n}", count);
+    var shared = count(e.weight, "actie", "acties");
+    return e.sentence.replace("{s}", from ? from.fullLabel : e.from).replace("{o}", to ? to.fullLabel : e.to).replace("{n}", shared);
   }
   function sentenceWithLinks(e) {
     // the same sentence with the two names as links
@@ -164,7 +168,7 @@
     parts.forEach(function (part) {
       if (part === "{s}") p.appendChild(link(byId[e.from]));
       else if (part === "{o}") p.appendChild(link(byId[e.to]));
-      else if (part === "{n}") p.appendChild(document.createTextNode(e.weight === 1 ? "1 actie" : e.weight + " acties"));
+      else if (part === "{n}") p.appendChild(document.createTextNode(count(e.weight, "actie", "acties")));
       else if (part) p.appendChild(document.createTextNode(part));
     });
     p.appendChild(document.createTextNode("."));
@@ -191,13 +195,13 @@
       var q = el("blockquote", null, { "class": "quote" });
       q.appendChild(el("p", e.quote));
       if (e.section) {
-        var f = el("footer", "— uit de rapportage, ");
+        var f = el("footer", "— " + w("uit de rapportage") + ", ");
         f.appendChild(el("a", e.sectionLabel || e.sectionPath || e.section, { href: data.standalone ? e.section : (e.sectionPath || e.section) }));
         q.appendChild(f);
       }
       panelBody.appendChild(q);
     } else {
-      panelBody.appendChild(el("p", "Geen citaat vastgelegd voor deze verbinding."));
+      panelBody.appendChild(el("p", w("Geen citaat vastgelegd voor deze verbinding.")));
     }
   }
 
@@ -240,8 +244,8 @@
       else if (!partial && names.some(function (s) { return s.indexOf(text) >= 0; })) partial = n;
     });
     var hit = exact || partial;
-    if (hit) { message.textContent = "Gevonden: " + hit.fullLabel; focusNode(hit.id); }
-    else message.textContent = "Geen knoop gevonden in deze weergave.";
+    if (hit) { message.textContent = w("Gevonden:") + " " + hit.fullLabel; focusNode(hit.id); }
+    else message.textContent = w("Geen knoop gevonden in deze weergave.");
   });
 
   // physics toggle
@@ -254,5 +258,5 @@
   if (filters) {
     filters.addEventListener("change", function () { filters.requestSubmit(); });
   }
-  status.textContent = data.nodes.length + " knopen, " + data.edges.length + " verbindingen.";
+  status.textContent = count(data.nodes.length, "knoop", "knopen") + ", " + count(data.edges.length, "verbinding", "verbindingen") + ".";
 })();
