@@ -33,89 +33,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from mkbgraph.domain.labels import DEFAULT_LANGUAGE, pick_label
-from mkbgraph.vocab import ID, MKB, ORG, PERSON
+from mkbgraph.vocab import KIND_TABLE, MKB, ORG, RELATION_BY_KEY, RELATION_TABLE, Relation, kind_of_iri
 
-#: Node kinds, in the order the first matching rdf:type wins (subclasses before superclasses).
-KIND_BY_CLASS: tuple[tuple[URIRef, str], ...] = (
-    (MKB.Action, "action"),
-    (ORG.Organization, "organisation"),
-    (MKB.Motion, "motion"),
-    (MKB.MemberQuestion, "request"),
-    (MKB.Commitment, "request"),
-    (MKB.ParliamentaryRequest, "request"),
-    (MKB.Instrument, "instrument"),
-    (MKB.RegionalDeal, "regional_deal"),
-    (MKB.Region, "region"),
-    (PERSON.Person, "person"),
-    (MKB.Kamerstuk, "document"),
-    (MKB.Report, "document"),
-    (MKB.Document, "document"),
-    (MKB.Theme, "theme"),
-    (MKB.ActionLine, "action_line"),
-    (MKB.Testimonial, "testimonial"),
+#: rdf:type -> node kind, in the order the first matching type wins (from the one kinds table).
+KIND_BY_CLASS: tuple[tuple[URIRef, str], ...] = tuple(
+    (cls, kind.key) for kind in KIND_TABLE for cls in kind.classes
 )
 
-#: Data IRI segment -> kind: the fallback for a resource used in a relation but typed nowhere.
-KIND_BY_SEGMENT: dict[str, str] = {
-    "action": "action",
-    "organisation": "organisation",
-    "motion": "motion",
-    "request": "request",
-    "instrument": "instrument",
-    "regional-deal": "regional_deal",
-    "region": "region",
-    "person": "person",
-    "document": "document",
-    "theme": "theme",
-    "action-line": "action_line",
-    "testimonial": "testimonial",
-}
-
-#: All node kinds the projection knows.
+#: All node kinds the projection knows: the kinds a class makes.
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for _, kind in KIND_BY_CLASS))
 
-
-@dataclass(frozen=True)
-class Relation:
-    """One predicate as an edge type: its short key and the Dutch label used when the ontology has none."""
-
-    key: str
-    predicate: URIRef
-    fallback_label: str
-
-
-#: Predicate -> relation. A table, not an if-chain: add a predicate here and it becomes an edge type.
-RELATIONS: dict[URIRef, Relation] = {
-    r.predicate: r
-    for r in (
-        Relation("responsible", MKB.responsibleOrganisation, "verantwoordelijke organisatie"),
-        Relation("involved", MKB.involvedOrganisation, "betrokken organisatie"),
-        Relation("funds", MKB.funder, "financier"),
-        Relation("answers", MKB.answers, "geeft uitvoering aan"),
-        Relation("uses", MKB.usesInstrument, "gebruikt instrument"),
-        Relation("in_region", MKB.concernsRegion, "betreft regio"),
-        Relation("in_deal", MKB.concernsRegionalDeal, "betreft regionale deal"),
-        Relation("owns", MKB.ownerOrganisation, "eigenaar"),
-        Relation("executes", MKB.executingOrganisation, "uitvoerder"),
-        Relation("partner", MKB.partner, "partner"),
-        Relation("submitted", MKB.submitter, "indiener"),
-        Relation("made_by", MKB.madeBy, "gedaan door"),
-        Relation("kamerstuk", MKB.kamerstuk, "Kamerstuk"),
-        Relation("documented_in", MKB.documentedIn, "vastgelegd in"),
-        Relation("theme", MKB.theme, "thema"),
-        Relation("action_line", MKB.actionLine, "actielijn"),
-        Relation("part_of", MKB.partOfAction, "onderdeel van actie"),
-        Relation("broader", SKOS.broader, "valt onder"),
-        Relation("sub_organisation_of", ORG.subOrganizationOf, "onderdeel van organisatie"),
-        Relation("member_of", ORG.memberOf, "lid van"),
-        Relation("about", MKB.about, "gaat over"),
-        Relation("speaker", MKB.speaker, "spreker"),
-        Relation("speaks_for", MKB.speakerOrganisation, "organisatie van de spreker"),
-    )
-}
-
-#: Relation key -> relation, for callers that think in keys.
-RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATIONS.values()}
+#: Predicate -> relation (from the one relations table).
+RELATIONS: dict[URIRef, Relation] = {r.predicate: r for r in RELATION_TABLE}
 
 #: The roles through which an organisation takes part in an action (stakeholder graph).
 ACTION_ROLES: tuple[str, ...] = ("responsible", "involved", "funds")
@@ -177,11 +106,8 @@ def kind_of(graph: Graph, iri: URIRef) -> str | None:
     for cls, kind in KIND_BY_CLASS:
         if cls in types:
             return kind
-    text = str(iri)
-    base = str(ID)
-    if text.startswith(base):
-        return KIND_BY_SEGMENT.get(text[len(base) :].split("/", 1)[0])
-    return None
+    kind = kind_of_iri(iri)
+    return kind if kind in KINDS else None
 
 
 def _classification(graph: Graph, iri: URIRef) -> str:
@@ -197,7 +123,7 @@ def _relation_labels(graph: Graph) -> dict[str, str]:
         nl = [
             o for o in graph.objects(predicate, RDFS.label) if isinstance(o, Literal) and o.language == "nl"
         ]
-        labels[relation.key] = str(sorted(nl, key=str)[0]) if nl else relation.fallback_label
+        labels[relation.key] = str(sorted(nl, key=str)[0]) if nl else relation.nl
     return labels
 
 
@@ -313,16 +239,16 @@ def _attach_themes(graph: Graph, result: nx.MultiDiGraph) -> None:
     for node, data in result.nodes(data=True):
         if data["kind"] == "theme":
             themes[node].add(node)
-        elif data["kind"] == "action_line":
+        elif data["kind"] == "action-line":
             themes[node].update(str(t) for t in graph.objects(URIRef(node), SKOS.broader))
         elif data["kind"] == "action":
             themes[node].update(action_themes[node])
     for action, found in action_themes.items():
         for neighbour in set(result.successors(action)) | set(result.predecessors(action)):
-            if result.nodes[neighbour]["kind"] not in ("theme", "action_line", "action"):
+            if result.nodes[neighbour]["kind"] not in ("theme", "action-line", "action"):
                 themes[neighbour].update(found)
     first_pass = {n: set(t) for n, t in themes.items()}
-    skip = {"theme", "action_line"}
+    skip = {"theme", "action-line"}
     for node in result.nodes:
         if themes[node] or result.nodes[node]["kind"] in skip:
             continue

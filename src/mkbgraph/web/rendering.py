@@ -17,30 +17,10 @@ from rdflib.term import Node
 
 from mkbgraph.domain.labels import DEFAULT_LANGUAGE, LABEL_PROPERTIES, pick_label
 from mkbgraph.graph.store import Store
-from mkbgraph.vocab import ID, MKB, PREFIXES, sparql_prefix_block
+from mkbgraph.vocab import ID, KIND_BY_KEY, KIND_TABLE, MKB, PREFIXES, kind_of_iri, sparql_prefix_block
 
 #: Kind of a data resource (path segment after the data base) -> singular, readable Dutch name.
-KIND_NAMES: dict[str, str] = {
-    "action": "actie",
-    "instrument": "instrument",
-    "motion": "motie",
-    "request": "parlementair verzoek",
-    "document": "document",
-    "organisation": "organisatie",
-    "person": "persoon",
-    "post": "functie",
-    "region": "regio",
-    "regional-deal": "regionale deal",
-    "amount": "bedrag",
-    "quantity": "aantal",
-    "testimonial": "getuigenis",
-    "theme": "thema",
-    "action-line": "actielijn",
-    "section": "sectie",
-    "report": "rapport",
-    "source": "bron",
-    "scheme": "begrippenlijst",
-}
+KIND_NAMES: dict[str, str] = {kind.key: kind.nl for kind in KIND_TABLE}
 
 
 @dataclass(frozen=True)
@@ -111,14 +91,6 @@ def local_path(iri: str | Node | None) -> str | None:
         if text.startswith(base):
             return mount + text[len(base) :]
     return None
-
-
-def kind_of(iri: str | Node) -> str:
-    """The kind segment of a data IRI (``organisation`` for ``.../id/organisation/ezk``), else ``""``."""
-    text = str(iri)
-    if not text.startswith(str(ID)):
-        return "term" if text.startswith(str(MKB)) else ""
-    return text[len(str(ID)) :].split("/", 1)[0]
 
 
 def format_value(literal: Literal) -> str:
@@ -215,17 +187,6 @@ class EgoPoint:
     anchor: str = "middle"
 
 
-EGO_COLOURS = {
-    "action": "#2f6fb0",
-    "organisation": "#e08a1e",
-    "motion": "#c0392b",
-    "request": "#e35d6a",
-    "instrument": "#2e8b57",
-    "regional-deal": "#8e44ad",
-    "region": "#7f5a3a",
-}
-
-
 def ego_points(neighbours: list[tuple[str, str, str, str]], radius: float = 150.0) -> list[EgoPoint]:
     """(relation, label, href, iri) -> points on two alternating rings around (0, 0), labels
     written away from the centre (left of points on the left, right on the right), so
@@ -247,7 +208,7 @@ def ego_points(neighbours: list[tuple[str, str, str, str]], radius: float = 150.
                 short,
                 href,
                 relation,
-                EGO_COLOURS.get(kind_of(iri), "#888888"),
+                KIND_BY_KEY[kind].colour if (kind := kind_of_iri(iri)) in KIND_BY_KEY else "#888888",
                 anchor,
             )
         )

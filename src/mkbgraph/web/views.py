@@ -28,14 +28,13 @@ from mkbgraph.domain.follow_up import (
 from mkbgraph.domain.labels import DEFAULT_LANGUAGE
 from mkbgraph.graph.stats import graph_stats
 from mkbgraph.graph.store import Snapshot, Store
-from mkbgraph.vocab import ID, MKB, sparql_prefix_block
+from mkbgraph.vocab import ID, MKB, kind_of_iri, sparql_prefix_block
 from mkbgraph.web.rendering import (
     KIND_NAMES,
     Labels,
     build_labels,
     format_euro,
     iri_values,
-    kind_of,
     local_path,
 )
 
@@ -246,7 +245,7 @@ def search_index(store: Store, labels: Labels) -> list[SearchEntry]:
                 iri,
                 label,
                 tuple(labels.abbreviations.get(iri, ())),
-                kind_of(iri),
+                kind_of_iri(iri),
                 path,
                 tuple(found.get("names", ())),
                 tuple(found.get("descriptions", ())),
