@@ -169,13 +169,14 @@ def test_the_hub_of_a_star_ranks_first_on_every_centrality(star: TestClient) -> 
 
 
 def test_the_ranking_shows_the_hubs_figures(star: TestClient) -> None:
-    ranking = get_page(star).table("Organisaties naar PageRank")
-    columns = dict(zip(ranking.headers, ranking.rows[0], strict=True))
+    ranking = get_page(star).table("Organisaties naar Gewogen graad")  # the default: shared actions
+    headers = [h.removesuffix(" ▼") for h in ranking.headers]
+    columns = dict(zip(headers, ranking.rows[0], strict=True))
     assert columns["Graad"] == "4" and columns["Gewogen graad"] == "4"
-    assert columns["Tussenliggendheid"] == "1.000"
+    assert columns["Tussenliggendheid"] == "1,000"  # Dutch decimals on a Dutch page
     assert columns["Trekt"] == "5" and columns["Partner in"] == "0" and columns["Trekt alleen"] == "1"
-    spoke = dict(zip(ranking.headers, ranking.rows[1], strict=True))
-    assert spoke["Graad"] == "1" and spoke["Tussenliggendheid"] == "0.000" and spoke["Partner in"] == "1"
+    spoke = dict(zip(headers, ranking.rows[1], strict=True))
+    assert spoke["Graad"] == "1" and spoke["Tussenliggendheid"] == "0,000" and spoke["Partner in"] == "1"
 
 
 def test_sorting_by_partnership_puts_a_spoke_first(star: TestClient) -> None:

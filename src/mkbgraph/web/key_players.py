@@ -43,6 +43,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("solo", "Trekt alleen", "acties die zij trekt zonder partner", 0),
 )
 SORTS = {metric.field: metric for metric in METRICS}
+#: The ranking a visitor sees first: shared actions, a count anyone can check against the list of
+#: actions (PageRank put an organisation with one action third; it stays one click away).
+DEFAULT_SORT = "weighted_degree"
 SORT_PATTERN = "^(" + "|".join(SORTS) + ")$"
 #: The ranking table shows this many organisations; the CSV and JSON forms have them all.
 TABLE_ROWS = 100
@@ -129,7 +132,7 @@ def page_context(result: NetworkAnalysis, theme: str, sort: str) -> dict[str, An
 def key_players_page(
     request: Request,
     theme: str = Query("", max_length=200, description="Theme slug, label, number or IRI; empty for all."),
-    sort: str = Query("pagerank", pattern=SORT_PATTERN),
+    sort: str = Query(DEFAULT_SORT, pattern=SORT_PATTERN),
 ) -> HTMLResponse:
     """Rankings, roles, coordination gaps and communities, overall or for one theme."""
     from mkbgraph.web.pages import render
