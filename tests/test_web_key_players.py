@@ -217,7 +217,7 @@ def test_gaps_of_the_star(star: TestClient) -> None:
 
 def test_communities_are_listed_with_members_and_themes(star: TestClient) -> None:
     page = get_page(star)
-    communities = next(t for t in page.tables if "gemeenschappen" in t.caption)
+    communities = next(t for t in page.tables if "gemeenschap" in t.caption)
     members = " ".join(row[2] for row in communities.rows)
     for name in ["Hub Ministerie (HUB)", *(f"Spaak {i}" for i in range(1, 5))]:
         assert name in members
@@ -338,7 +338,7 @@ def test_the_bridge_between_two_groups(tmp_path: Path) -> None:
         assert row[4] == "Organisatie C – Organisatie D (1 actie)"
         ranking = get_page(client, f"{PAGE}?sort=betweenness").table("Organisaties naar Tussenliggendheid")
         assert {ranking.rows[0][1], ranking.rows[1][1]} == {"Organisatie C", "Organisatie D"}
-        communities = next(t for t in get_page(client).tables if "gemeenschappen" in t.caption)
+        communities = next(t for t in get_page(client).tables if "gemeenschap" in t.caption)
         assert sorted(row[2] for row in communities.rows) == [
             "Organisatie A, Organisatie B, Organisatie C",
             "Organisatie D, Organisatie E, Organisatie F",

@@ -135,8 +135,10 @@ def key_players_page(
     sort: str = Query(DEFAULT_SORT, pattern=SORT_PATTERN),
 ) -> HTMLResponse:
     """Rankings, roles, coordination gaps and communities, overall or for one theme."""
-    from mkbgraph.web.pages import render
+    from mkbgraph.domain.i18n import translator
+    from mkbgraph.web.pages import page_language, render
 
+    t = translator(page_language(request))
     result = _analysis(request)
     try:
         context = page_context(result, theme, sort)
@@ -145,12 +147,12 @@ def key_players_page(
             request,
             "key_players.html",
             404,
-            title="Sleutelspelers: onbekend thema",
-            error=f"Onbekend thema {theme!r}: {exc}",
+            title=f"{t('Sleutelspelers')}: {t('onbekend thema')}",
+            error=f"{t('Onbekend thema')} {theme!r}: {exc}",
             themes=theme_choices(result),
             theme=None,
         )
-    title = "Sleutelspelers en coördinatiegaten"
+    title = t("Sleutelspelers en coördinatiegaten")
     if context["theme"]:
         title += f": {context['theme']['label']}"
     return render(request, "key_players.html", title=title, error="", **context)
