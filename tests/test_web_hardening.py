@@ -193,3 +193,22 @@ def test_every_word_the_network_script_shows_has_an_english_entry() -> None:
     from mkbgraph.web.network_view import SCRIPT_WORDS
 
     assert [w for w in SCRIPT_WORDS if w not in CATALOGUES["en"]] == []
+
+
+def test_an_unexpected_error_carries_the_security_headers_too(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"warm_up": False}))
+
+    @app.get("/kapot")
+    def broken_page() -> None:
+        raise RuntimeError("kaboom")
+
+    @app.get("/api/kapot")
+    def broken_api() -> None:
+        raise RuntimeError("kaboom")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for path in ("/kapot", "/api/kapot"):
+            answer = c.get(path)
+            assert answer.status_code == 500
+            assert answer.headers["x-content-type-options"] == "nosniff", path
+            assert "frame-ancestors 'none'" in answer.headers["content-security-policy"], path

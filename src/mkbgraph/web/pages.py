@@ -62,7 +62,7 @@ from mkbgraph.web.rendering import (
     local_path,
     stacked_bars,
 )
-from mkbgraph.web.security import SecurityHeaders
+from mkbgraph.web.security import SECURITY_HEADERS, SecurityHeaders
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -180,10 +180,13 @@ def error_page(request: Request, status_code: int, incident: str = "") -> HTMLRe
     """The Dutch page for an error on a page route (API paths answer the JSON error shape)."""
     title, message = ERROR_PAGES.get(status_code, ("Fout", "Deze vraag kon niet worden beantwoord."))
     try:
-        return render(request, "error.html", status_code, title=title, message=message, incident=incident)
+        response = render(request, "error.html", status_code, title=title, message=message, incident=incident)
     except Exception:  # the graph itself may be what failed: a page without its context
         body = f"<!doctype html><html lang=nl><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{message}</p>"
-        return HTMLResponse(body, status_code=status_code)
+        response = HTMLResponse(body, status_code=status_code)
+    # a 500 is answered outside the middleware stack (by the server-error layer): its own headers
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 def query_link(query: str) -> str:
