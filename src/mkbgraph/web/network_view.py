@@ -347,6 +347,8 @@ def page_data(model: NetworkModel, chosen: NetworkFilter, labels: Labels | None 
     """The JSON the page script reads: the nodes and edges a filter keeps, compacted, with the options
     and the focus; with `labels`, each section's title (an edge's evidence names its section)."""
     nodes, edges = select(model, chosen)
+    if chosen.focus in model.nodes and len(nodes) <= EGO_RADIAL_MAX:
+        nodes = ego_rings(model, chosen.focus, nodes)
     payload = {
         **compact(nodes, edges, model.theme_labels),
         "view": "all",
@@ -355,6 +357,44 @@ def page_data(model: NetworkModel, chosen: NetworkFilter, labels: Labels | None 
     }
     payload["sectionLabels"] = [labels.of(s) if labels else "" for s in payload["sections"]]
     return payload
+
+
+#: Ego networks up to this many nodes are drawn as rings around the focus (larger ones keep the
+#: whole graph's layout).
+EGO_RADIAL_MAX = 150
+
+
+def ego_rings(model: NetworkModel, focus: str, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The nodes of an ego network placed on rings around the focus, one ring per step away,
+    grouped by kind then label, every ring spaced so that neighbouring nodes keep their distance:
+    the whole-graph layout scatters a neighbourhood and piles its labels on top of each other."""
+    keep = {record["id"] for record in nodes}
+    distance = {focus: 0}
+    frontier: deque[str] = deque([focus])
+    while frontier:
+        node = frontier.popleft()
+        for other in model.adjacency.get(node, ()):
+            if other in keep and other not in distance:
+                distance[other] = distance[node] + 1
+                frontier.append(other)
+    rings: dict[int, list[dict[str, Any]]] = {}
+    for record in nodes:
+        rings.setdefault(distance.get(record["id"], max(distance.values()) + 1), []).append(record)
+    placed = []
+    radius = 0.0
+    for step in sorted(rings):
+        members = sorted(rings[step], key=lambda r: (r["kind"], r["fullLabel"].casefold()))
+        if step == 0:
+            placed += [{**r, "x": 0.0, "y": 0.0} for r in members]
+            continue
+        # at least 90 units between neighbours on a ring, and 260 between rings
+        radius = max(radius + 260.0, 90.0 * len(members) / (2 * math.pi))
+        for i, record in enumerate(members):
+            angle = 2 * math.pi * i / len(members) - math.pi / 2
+            placed.append(
+                {**record, "x": round(radius * math.cos(angle), 1), "y": round(radius * math.sin(angle), 1)}
+            )
+    return placed
 
 
 class _Table:

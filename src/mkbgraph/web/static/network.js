@@ -217,11 +217,16 @@
   }
   // every view opens fitted to the canvas: an ego network shows all its nodes, the focus selected
   network.fit({ animation: false });
-  if (byOrganisations) {
-    // hub names readable at the fitted zoom: about 14 screen pixels, whatever the graph's extent
-    var fontSize = Math.round(14 / Math.max(network.getScale(), 0.05));
-    nodes.update(data.nodes.filter(function (n) { return n.hub; }).map(function (n) {
-      return { id: n.id, font: { size: fontSize, strokeWidth: Math.round(fontSize / 4), strokeColor: "#ffffff" } };
+  // names readable at the fitted zoom (about 13-14 screen pixels, whatever the graph's extent):
+  // the hubs of the organisation view, every node of a small view such as an ego network
+  var readable = byOrganisations ? data.nodes.filter(function (n) { return n.hub; })
+    : (data.nodes.length <= 80 ? data.nodes : []);
+  if (readable.length) {
+    var fontSize = Math.round((byOrganisations ? 14 : 12) / Math.max(network.getScale(), 0.05));
+    nodes.update(readable.map(function (n) {
+      var change = { id: n.id, font: { size: fontSize, strokeWidth: Math.round(fontSize / 4), strokeColor: "#ffffff" } };
+      if (!byOrganisations) change.size = Math.round(8 / Math.max(network.getScale(), 0.05));
+      return change;
     }));
   }
   if (data.focus && byId[data.focus]) {
