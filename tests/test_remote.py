@@ -32,6 +32,7 @@ from mkbgraph.graph.remote import PROJECTION_PREDICATES, RemoteError, SparqlClie
 from mkbgraph.graph.store import LiveGraph, OxigraphStore
 from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis
 from mkbgraph.network.projection import full_graph, motion_graph, stakeholder_graph
+from mkbgraph.sparql.screen import QueryRejected
 
 from .conftest import FIXTURES
 from .conftest_remote import OxigraphServer, oxigraph_binary, start_oxigraph, stop_oxigraph
@@ -513,3 +514,12 @@ def test_the_projections_from_the_remote_triples_equal_those_from_the_whole_grap
         assert {tuple(sorted(e[:2])) for e in a.edges} == {tuple(sorted(e[:2])) for e in b.edges}
     assert mine.key_players() == theirs.key_players()
     assert mine.index().names == theirs.index().names
+
+
+def test_a_format_that_does_not_fit_the_query_form_is_refused(remote_client: TestClient) -> None:
+    """CSV for a CONSTRUCT: refused in the one shape (and the parsed answer is dropped on the
+    thread that parsed it: pyoxigraph aborts the process otherwise)."""
+    engine = remote_client.app.state.query_engine  # type: ignore[attr-defined]
+    with pytest.raises(QueryRejected, match="does not fit a CONSTRUCT"):
+        engine.serialize("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 2", "csv")
+    assert engine.ask("ASK { ?s ?p ?o }") is True

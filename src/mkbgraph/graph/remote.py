@@ -31,7 +31,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from mkbgraph.config import Settings
 from mkbgraph.errors import ServiceError
-from mkbgraph.graph.store import SelectResult, select_rows
+from mkbgraph.graph.store import Row, SelectResult, select_rows
 from mkbgraph.graph.view import graph_view, to_rdflib
 from mkbgraph.vocab import MKB, ORG, RELATION_TABLE, bind_prefixes
 
@@ -76,6 +76,14 @@ DIGEST_QUERY = (
     + " + ".join(f"STRLEN(STRBEFORE({_HEX}, SUBSTR(?m, {k + 1}, 1))) * {16 ** (7 - k)}" for k in range(8))
     + " AS ?h) }"
 )
+
+
+#: Why results are dropped with ``del`` and errors raised outside their ``except`` clause here:
+#: pyoxigraph's query results and parsers belong to the thread that made them, and one dropped on
+#: another thread aborts the process. These functions run in pool threads and their errors travel
+#: to the event loop's thread; an error raised inside the handler would carry the old traceback
+#: (``__context__``), and with it the frames that still hold the result.
+UNSENDABLE = "pyoxigraph results are dropped on the thread that made them"
 
 
 class RemoteError(ServiceError):
@@ -222,8 +230,9 @@ def parse_results(media: str, body: bytes) -> ox.QuerySolutions | ox.QueryBoolea
     fmt = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.JSON
     try:
         return ox.parse_query_results(body, format=fmt)
-    except (SyntaxError, ValueError) as exc:
-        raise broken_answer(body) from exc
+    except (SyntaxError, ValueError):
+        pass  # raised below, outside the handler: see `UNSENDABLE`
+    raise broken_answer(body)
 
 
 def parse_triples(media: str, body: bytes) -> list[ox.Triple]:
@@ -231,8 +240,9 @@ def parse_triples(media: str, body: bytes) -> list[ox.Triple]:
     fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
     try:
         return [q.triple for q in ox.parse(body, format=fmt)]
-    except (SyntaxError, ValueError) as exc:
-        raise broken_answer(body) from exc
+    except (SyntaxError, ValueError):
+        pass  # raised below, outside the handler: see `UNSENDABLE`
+    raise broken_answer(body)
 
 
 def broken_answer(body: bytes) -> RemoteError:
@@ -259,18 +269,28 @@ class SparqlStore:
     def select(self, query: str, max_rows: int | None = None) -> SelectResult:
         media, body = self.client.query(query, RESULTS_ACCEPT)
         result = parse_results(media, body)
-        if not isinstance(result, ox.QuerySolutions):
-            raise ValueError("not a SELECT query")
+        is_select = isinstance(result, ox.QuerySolutions)
+        rows: SelectResult | None = None
         try:
-            return select_rows(result, max_rows)
-        except SyntaxError as exc:  # the parser is lazy: a break in the body shows while reading
-            raise broken_answer(body) from exc
+            if isinstance(result, ox.QuerySolutions):
+                rows = select_rows(result, max_rows)
+        except SyntaxError:  # the parser is lazy: a break in the body shows while reading
+            pass
+        finally:
+            del result  # here, on this thread: see `UNSENDABLE`
+        if not is_select:
+            raise ValueError("not a SELECT query")
+        if rows is None:
+            raise broken_answer(body)
+        return rows
 
     def ask(self, query: str) -> bool:
         result = parse_results(*self.client.query(query, RESULTS_ACCEPT))
-        if not isinstance(result, ox.QueryBoolean):
+        answer = bool(result) if isinstance(result, ox.QueryBoolean) else None
+        del result  # here, on this thread: see `UNSENDABLE`
+        if answer is None:
             raise ValueError("not an ASK query")
-        return bool(result)
+        return answer
 
     def construct(self, query: str) -> Graph:
         graph = Graph()
@@ -285,10 +305,17 @@ class SparqlStore:
         changed triple changes it but for a 1 in 2^32 chance). One query, evaluated on the server.
         Blank nodes count as ``_:``: their labels are each store's own."""
         result = parse_results(*self.client.query(DIGEST_QUERY, RESULTS_ACCEPT, load=True))
-        if not isinstance(result, ox.QuerySolutions):
-            raise RemoteError("the SPARQL server answered the digest query with no rows")
-        row = select_rows(result, 1).rows[0]
-        return tuple("0" if term is None else str(term) for term in row)
+        rows: list[Row] = []
+        try:
+            if isinstance(result, ox.QuerySolutions):
+                rows = select_rows(result, 1).rows
+        except SyntaxError:
+            pass
+        finally:
+            del result  # here, on this thread: see `UNSENDABLE`
+        if not rows:
+            raise RemoteError("the SPARQL server gave no answer to the digest query")
+        return tuple("0" if term is None else str(term) for term in rows[0])
 
     def changed(self) -> bool:
         """Whether the remote data differs from what it was when this store was opened (for the

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from mkbgraph.config import Settings
+from mkbgraph.errors import ServiceError
 from mkbgraph.graph.remote import (
     GRAPH_ACCEPT,
     RESULTS_ACCEPT,
@@ -82,12 +83,16 @@ def remote_answer(
     except RemoteBadQuery as exc:
         raise _syntax_error(exc.message, len(head)) from None
     result = parse_triples(media, body) if graph_form else parse_results(media, body)
+    error: ServiceError
     try:
         return worker.render(result, request, prefixes)
     except worker.FormatMismatch as exc:
-        raise QueryRejected(str(exc)) from None
-    except SyntaxError as exc:  # the results parser is lazy: a broken-off body shows while reading
-        raise broken_answer(body) from exc
+        error = QueryRejected(str(exc))
+    except SyntaxError:  # the results parser is lazy: a broken-off body shows while reading
+        error = broken_answer(body)
+    finally:
+        del result  # on this pool thread: pyoxigraph results must not be dropped on another one
+    raise error  # outside the handlers, so it carries no frame that held the result
 
 
 def _syntax_error(message: str, shift: int) -> QueryRejected:
