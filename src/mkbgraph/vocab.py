@@ -70,6 +70,9 @@ PREFIXES: dict[str, str] = {
     "okind": f"{MKB}organisation-kind/",
     "ikind": f"{MKB}instrument-kind/",
     "akind": f"{MKB}amount-kind/",
+    "tbasis": f"{MKB}time-basis/",
+    "role": f"{MKB}role/",
+    "basis": f"{MKB}basis/",
     "flag": f"{MKB}flag/",
     **{prefix: f"{ID}{segment}/" for prefix, segment in KINDS.items()},
 }
