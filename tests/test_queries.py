@@ -223,41 +223,6 @@ def test_requests_without_action_have_no_answering_action(store: OxigraphStore, 
     assert URIRef(f"{PREFIXES['mot']}kst-35074-45") not in unanswered
 
 
-def _amount_values(graph: Graph, amounts: set) -> Decimal:  # type: ignore[type-arg]
-    return sum((Decimal(str(graph.value(a, SCHEMA.value))) for a in amounts), Decimal(0))
-
-
-def test_budget_per_theme_adds_up_to_the_amounts_in_the_graph(store: OxigraphStore, graph: Graph) -> None:
-    result = run(store, "budget-per-theme", theme="theme:financiering")
-    total = sum((Decimal(str(v)) for v in column(result, "totalEuro")), Decimal(0))
-    theme = URIRef(f"{PREFIXES['theme']}financiering")
-    amounts = set()
-    for action in graph.subjects(MKB.theme, theme):
-        amounts |= set(graph.objects(action, MKB.budget))
-        for instrument in graph.objects(action, MKB.usesInstrument):
-            amounts |= set(graph.objects(instrument, MKB.budget))
-    amounts = {a for a in amounts if graph.value(a, SCHEMA.value) is not None}
-    assert total == _amount_values(graph, amounts)
-    assert total > 0
-
-
-def test_budget_per_instrument_and_per_organisation(store: OxigraphStore, graph: Graph) -> None:
-    rows = run(store, "budget-per-instrument").dicts()
-    values = [Decimal(str(r["valueEuro"])) for r in rows]
-    assert values == sorted(values, reverse=True) and values
-    assert all((r["instrument"], MKB.budget, r["amount"]) in graph for r in rows)
-    ezk = run(store, "budget-per-organisation", org="orgn:ezk").dicts()
-    assert {str(r["org"]) for r in ezk} == {f"{ORGN}ezk"}
-
-
-def test_budget_per_year_sums_every_amount_once(store: OxigraphStore, graph: Graph) -> None:
-    result = run(store, "budget-per-year")
-    total = sum((Decimal(str(v)) for v in column(result, "totalEuro")), Decimal(0))
-    assert total == _amount_values(graph, set(graph.subjects(RDF.type, MKB.MonetaryAmount)))
-    only = run(store, "budget-per-year", year="2019")
-    assert {str(y) for y in column(only, "yearText")} <= {"2019"}
-
-
 def test_instruments_without_budget_really_have_none(store: OxigraphStore, graph: Graph) -> None:
     rows = run(store, "instruments-without-budget").dicts()
     instruments = set(graph.subjects(RDF.type, MKB.Instrument))
