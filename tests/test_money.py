@@ -86,7 +86,9 @@ def test_each_query_counts_exactly_the_amounts_the_domain_rule_counts(
     listed: list[str] = []
     for row in rows(store, name):
         listed.extend(str(row["amountList"]).split())
-    assert sorted(listed) == sorted(str(a) for a in counted_budgets(graph)), "an amount is counted twice or not at all"
+    assert sorted(listed) == sorted(str(a) for a in counted_budgets(graph)), (
+        "an amount is counted twice or not at all"
+    )
 
 
 def test_grand_totals_of_the_four_aggregates_agree(store: OxigraphStore, graph: Graph) -> None:
@@ -95,7 +97,9 @@ def test_grand_totals_of_the_four_aggregates_agree(store: OxigraphStore, graph: 
         result = rows(store, name)
         per_basis: dict[str, Decimal] = {}
         for r in result:
-            per_basis[str(r["timeBasis"])] = per_basis.get(str(r["timeBasis"]), Decimal(0)) + Decimal(str(r["totalEuro"]))
+            per_basis[str(r["timeBasis"])] = per_basis.get(str(r["timeBasis"]), Decimal(0)) + Decimal(
+                str(r["totalEuro"])
+            )
         assert per_basis == expected, name
     # hand-computed from the report: 1,1 + 10 + 450 + 40 + 23,9 + 5,4 + 7,5 + 0,3 + 2,7 + 1,5 + 2
     # + 201,5 + 100 + 2,5 + 65 + 24 mln of budgets with a total basis

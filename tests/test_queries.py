@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ from mkbgraph.sparql.catalogue import (
     parse_query_file,
 )
 from mkbgraph.sparql.screen import screen
-from mkbgraph.vocab import ID, MKB, PREFIXES, SCHEMA
+from mkbgraph.vocab import ID, MKB, PREFIXES
 
 QUERIES = PROJECT_ROOT / "queries"
 CATALOGUE = Catalogue.load(QUERIES)

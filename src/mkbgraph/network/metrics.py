@@ -29,6 +29,7 @@ from mkbgraph.network.paths import ResourceIndex, connections, explained_path
 from mkbgraph.network.projection import (
     ACTION_ROLES,
     REQUEST_KINDS,
+    Projection,
     full_graph,
     nodes_of_kind,
     stakeholder_graph,
@@ -46,6 +47,13 @@ class MetricOptions:
     betweenness_k: int = 256
     seed: int = 42
     layout_iterations: int = 50
+    #: Count roles the report does not state (assumed leads, owners...) in key players and the
+    #: network; off by default, so rankings rest on what the report says (issue 12).
+    include_assumed: bool = False
+
+    def projection(self) -> Projection:
+        """The projection of the full graph these options ask for."""
+        return Projection(include_assumed=self.include_assumed)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MetricOptions:
@@ -471,7 +479,9 @@ class NetworkCache:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-            entry = NetworkAnalysis(snapshot.version, snapshot.graph, full_graph(snapshot.graph), key[1])
+            entry = NetworkAnalysis(
+                snapshot.version, snapshot.graph, full_graph(snapshot.graph, key[1].projection()), key[1]
+            )
             self._entries[key] = entry
             while len(self._entries) > self._maxsize:
                 self._entries.popitem(last=False)

@@ -8,7 +8,9 @@ Three projections, all keyed by IRI string:
   ""), `themes` (sorted list of theme IRIs the node is tied to), `classification` (last segment of
   org:classification such as "ministry"; "" elsewhere). Edge attributes: `relation` (short
   key), `label` (Dutch label of the predicate from the ontology), `predicate` (IRI), and `quote` /
-  `section`: one provenance excerpt of the edge's *subject* (prov:wasDerivedFrom). Excerpts belong
+  `section`: one provenance excerpt of the edge's *subject* (prov:wasDerivedFrom), and `basis`:
+  "stated" (the report names the role) or "assumed" (issue 12; only with
+  `Projection(include_assumed=True)`, the default network shows stated roles only). Excerpts belong
   to resources, not to triples, so this is the subject's excerpt that names the object (its label
   or abbreviation) when there is one, else the subject's first excerpt in sorted order; good enough
   as "the quote behind the edge", and deterministic.
@@ -74,13 +76,19 @@ KIND_BY_SEGMENT: dict[str, str] = {
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for _, kind in KIND_BY_CLASS))
 
 
+#: The basis of an edge: the report names the role (stated) or the makers of the graph assumed it.
+STATED, ASSUMED = "stated", "assumed"
+
+
 @dataclass(frozen=True)
 class Relation:
-    """One predicate as an edge type: its short key and the Dutch label used when the ontology has none."""
+    """One predicate as an edge type: its short key, the Dutch label used when the ontology has
+    none, and the basis of the fact (an assumed role has its own predicate but the same key)."""
 
     key: str
     predicate: URIRef
     fallback_label: str
+    basis: str = STATED
 
 
 #: Predicate -> relation. A table, not an if-chain: add a predicate here and it becomes an edge type.
@@ -110,11 +118,21 @@ RELATIONS: dict[URIRef, Relation] = {
         Relation("about", MKB.about, "gaat over"),
         Relation("speaker", MKB.speaker, "spreker"),
         Relation("speaks_for", MKB.speakerOrganisation, "organisatie van de spreker"),
+        Relation("addressee", MKB.addressee, "geadresseerde"),
+        # Assumed roles (issue 12): same edge type as the stated role, basis "assumed"; kept out of
+        # the network unless a projection asks for them (Projection.include_assumed).
+        Relation("responsible", MKB.assumedResponsibleOrganisation, "verantwoordelijke organisatie", ASSUMED),
+        Relation("involved", MKB.assumedInvolvedOrganisation, "betrokken organisatie", ASSUMED),
+        Relation("funds", MKB.assumedFunder, "financier", ASSUMED),
+        Relation("owns", MKB.assumedOwnerOrganisation, "eigenaar", ASSUMED),
+        Relation("executes", MKB.assumedExecutingOrganisation, "uitvoerder", ASSUMED),
+        Relation("partner", MKB.assumedPartner, "partner", ASSUMED),
+        Relation("addressee", MKB.assumedAddressee, "geadresseerde", ASSUMED),
     )
 }
 
-#: Relation key -> relation, for callers that think in keys.
-RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATIONS.values()}
+#: Relation key -> relation, for callers that think in keys (the stated predicate of each key).
+RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATIONS.values() if r.basis == STATED}
 
 #: The roles through which an organisation takes part in an action (stakeholder graph).
 ACTION_ROLES: tuple[str, ...] = ("responsible", "involved", "funds")
@@ -129,6 +147,7 @@ class Projection:
 
     kinds: frozenset[str] | None = None
     relations: frozenset[str] | None = None
+    include_assumed: bool = False
 
     def __post_init__(self) -> None:
         unknown_kinds = set(self.kinds or ()) - set(KINDS)
@@ -141,8 +160,11 @@ class Projection:
     def keeps_kind(self, kind: str) -> bool:
         return self.kinds is None or kind in self.kinds
 
-    def keeps_relation(self, key: str) -> bool:
-        return self.relations is None or key in self.relations
+    def keeps_relation(self, relation: Relation) -> bool:
+        """Kept: the relation's key is selected, and the fact is stated or assumed ones are wanted."""
+        if relation.basis == ASSUMED and not self.include_assumed:
+            return False
+        return self.relations is None or relation.key in self.relations
 
 
 # --------------------------------------------------------------------------- labels and kinds
@@ -200,6 +222,8 @@ def _relation_labels(graph: Graph) -> dict[str, str]:
     """Relation key -> Dutch label of its predicate in the ontology (fallback when unlabelled)."""
     labels = {}
     for predicate, relation in RELATIONS.items():
+        if relation.basis != STATED:
+            continue
         nl = [
             o for o in graph.objects(predicate, RDFS.label) if isinstance(o, Literal) and o.language == "nl"
         ]
@@ -255,7 +279,7 @@ def full_graph(graph: Graph, projection: Projection | None = None) -> nx.MultiDi
     relation_labels = _relation_labels(graph)
     triples: list[tuple[URIRef, Relation, URIRef]] = []
     for predicate, relation in RELATIONS.items():
-        if not projection.keeps_relation(relation.key):
+        if not projection.keeps_relation(relation):
             continue
         for subject, obj in graph.subject_objects(predicate):
             if not (isinstance(subject, URIRef) and isinstance(obj, URIRef)):
@@ -294,6 +318,7 @@ def full_graph(graph: Graph, projection: Projection | None = None) -> nx.MultiDi
             relation=relation.key,
             label=relation_labels[relation.key],
             predicate=str(relation.predicate),
+            basis=relation.basis,
             quote=quote,
             section=section,
         )
@@ -434,7 +459,12 @@ def motion_graph(
         if subject in answering and data["relation"] in wanted_roles:
             result.add_node(obj, **full.nodes[obj])
             result.add_edge(
-                subject, obj, relation=data["relation"], label=data["label"], predicate=data["predicate"]
+                subject,
+                obj,
+                relation=data["relation"],
+                label=data["label"],
+                predicate=data["predicate"],
+                basis=data["basis"],
             )
     return result
 
