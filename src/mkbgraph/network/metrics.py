@@ -233,7 +233,11 @@ def coordination_gaps(full: nx.MultiDiGraph, theme: str | None = None) -> dict[s
         for request in nodes_of_kind(full, kind):
             if theme is not None and theme not in full.nodes[request]["themes"]:
                 continue
-            answers = {s for s, _, d in full.in_edges(request, data=True) if d["relation"] == "answers"}
+            answers = {
+                s
+                for s, _, d in full.in_edges(request, data=True)
+                if d["relation"] in ("answers", "responds_to")
+            }
             answering = sorted(answers & all_actions)
             verdict = follow_up(
                 full.nodes[request].get("status") or None,

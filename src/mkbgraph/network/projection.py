@@ -99,6 +99,7 @@ RELATIONS: dict[URIRef, Relation] = {
         Relation("involved", MKB.involvedOrganisation, "betrokken organisatie"),
         Relation("funds", MKB.funder, "financier"),
         Relation("answers", MKB.answers, "geeft uitvoering aan"),
+        Relation("responds_to", MKB.respondsTo, "beantwoordt verzoek"),
         Relation("uses", MKB.usesInstrument, "gebruikt instrument"),
         Relation("in_region", MKB.concernsRegion, "betreft regio"),
         Relation("in_deal", MKB.concernsRegionalDeal, "betreft regionale deal"),

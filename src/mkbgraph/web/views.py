@@ -264,16 +264,28 @@ def action_summaries(store: Store, labels: Labels, actions: list[str]) -> list[A
         "funders": "mkb:funder",
         "instruments": "mkb:usesInstrument",
     }
+    # Roles the report does not state (issue 12) show in the same column, marked "(aangenomen)".
+    assumed: dict[str, str] = {
+        "lead": "mkb:assumedResponsibleOrganisation",
+        "partners": "mkb:assumedInvolvedOrganisation",
+        "funders": "mkb:assumedFunder",
+    }
     rows = store.select(
         q(
             f"SELECT ?a ?p ?o WHERE {{ VALUES ?a {{ {values} }} "
-            f"VALUES ?p {{ {' '.join(facets.values())} }} ?a ?p ?o }}"
+            f"VALUES ?p {{ {' '.join(facets.values())} {' '.join(assumed.values())} }} ?a ?p ?o }}"
         )
     ).rows
     by_property = {_expand_mkb(v): k for k, v in facets.items()}
+    assumed_by_property = {_expand_mkb(v): k for k, v in assumed.items()}
     for a, p, o in rows:
-        facet = by_property[str(p)]
         summary = summaries[str(a)]
+        if str(p) in assumed_by_property:
+            found = link(o, labels)  # type: ignore[arg-type]
+            marked = Link(found.iri, f"{found.label} (aangenomen)", found.path)
+            getattr(summary, assumed_by_property[str(p)]).append(marked)
+            continue
+        facet = by_property[str(p)]
         if facet == "status":
             summary.status = link(o, labels)  # type: ignore[arg-type]
         else:
@@ -384,7 +396,7 @@ REQUESTS_QUERY = (
 )
 ANSWERS_QUERY = (
     "SELECT ?request ?answer ?isAction ?status WHERE {\n"
-    "  ?answer mkb:answers ?request .\n"
+    "  ?answer mkb:answers|mkb:respondsTo ?request .\n"
     "  BIND(EXISTS { ?answer a mkb:Action } AS ?isAction)\n"
     "  OPTIONAL { ?answer mkb:status ?status }\n"
     "}"
