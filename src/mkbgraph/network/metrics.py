@@ -185,6 +185,7 @@ def key_players(full: nx.MultiDiGraph, theme: str | None, options: MetricOptions
 
     return {
         "theme": theme,
+        "assumed_roles_included": options.include_assumed,
         "approximate": scores["approximate"],
         "eigenvector_converged": scores["eigenvector_converged"],
         "nodes": stakeholders.number_of_nodes(),
