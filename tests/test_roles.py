@@ -53,7 +53,8 @@ def test_every_action_has_a_lead_stated_or_assumed(graph: Graph) -> None:
     leads = {
         subject
         for subject, statement in graph.subject_objects(MKB.qualifiedRole)
-        if (statement, URIRef("http://www.w3.org/ns/prov#hadRole"), URIRef(PREFIXES["role"] + "lead")) in graph
+        if (statement, URIRef("http://www.w3.org/ns/prov#hadRole"), URIRef(PREFIXES["role"] + "lead"))
+        in graph
     }
     actions = set(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), MKB.Action))
     assert actions and actions <= leads
@@ -78,7 +79,9 @@ def test_stats_count_roles_by_basis_and_amounts_by_kind(store: OxigraphStore, gr
     assert stats["roles_stated"] + stats["roles_assumed"] == len(statements)
     assert stats["roles_assumed"] == len(set(graph.subjects(MKB.basis, URIRef(BASIS + "assumed"))))
     assert stats["amounts_budget"] + stats["amounts_other"] == stats["amounts"]
-    assert stats["amounts_budget"] == len(set(graph.subjects(MKB.amountKind, URIRef(PREFIXES["akind"] + "budget"))))
+    assert stats["amounts_budget"] == len(
+        set(graph.subjects(MKB.amountKind, URIRef(PREFIXES["akind"] + "budget")))
+    )
 
 
 def test_lists_mark_assumed_leads(store: OxigraphStore) -> None:

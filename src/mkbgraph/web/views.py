@@ -281,8 +281,8 @@ def action_summaries(store: Store, labels: Labels, actions: list[str]) -> list[A
     for a, p, o in rows:
         summary = summaries[str(a)]
         if str(p) in assumed_by_property:
-            found = link(o, labels)  # type: ignore[arg-type]
-            marked = Link(found.iri, f"{found.label} (aangenomen)", found.path)
+            plain = link(o, labels)  # type: ignore[arg-type]
+            marked = Link(plain.iri, f"{plain.label} (aangenomen)", plain.path)
             getattr(summary, assumed_by_property[str(p)]).append(marked)
             continue
         facet = by_property[str(p)]
