@@ -251,6 +251,12 @@ def test_regions_and_regional_deals(store: OxigraphStore, graph: Graph) -> None:
         assert direct or via_deal
     deals = run(store, "regional-deals").dicts()
     assert {r["deal"] for r in deals} == set(graph.subjects(RDF.type, MKB.RegionalDeal))
+    # issue 12: only Regio Deals are regional deals (MKB deals is an EZK programme, the
+    # samenwerkingsagenda an agreement, "de Regio Deals" the series)
+    assert {str(r["deal"]).rsplit("/", 1)[-1] for r in deals} == {
+        "regio-deal-zeeland",
+        "regio-deal-brainport-eindhoven",
+    }
 
 
 def test_status_queries(store: OxigraphStore, graph: Graph) -> None:
