@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, PROV, RDF, SKOS
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 from mkbgraph.config import Settings
 from mkbgraph.graph.coverage import compute_coverage, normalise
@@ -154,3 +154,25 @@ def test_every_bullet_of_the_report_is_modelled(real_graph: Graph) -> None:
     report = compute_coverage(real_graph, SETTINGS.source_path)
     missing = [f"line {b.line} [{b.chapter}] {b.opening}" for b in report.uncovered]
     assert missing == []
+
+
+#: A word in an action's Dutch label -> the status it promises (issue 12: a label said "afgerond"
+#: while the status said "in voorbereiding").
+LABEL_STATUS = {"afgerond": "completed", "gestart": "started", "gepland": "planned", "verlengd": "extended"}
+
+
+def test_statuses_agree_with_what_labels_say(real_graph: Graph) -> None:
+    disagree = []
+    for action in real_graph.subjects(RDF.type, MKB.Action):
+        labels = [str(v) for v in real_graph.objects(action, RDFS.label) if getattr(v, "language", None) == "nl"]
+        status = str(real_graph.value(action, MKB.status) or "").rsplit("/", 1)[-1]
+        for word, promised in LABEL_STATUS.items():
+            if any(re.search(rf"\b{word}\b", label, re.IGNORECASE) for label in labels) and status != promised:
+                disagree.append(f"{action} says {word!r} but has status {status!r}")
+    assert disagree == []
+
+
+def test_context_is_never_a_target_or_result(real_graph: Graph) -> None:
+    context = set(real_graph.objects(None, MKB.context))
+    measured = set(real_graph.objects(None, MKB.target)) | set(real_graph.objects(None, MKB.result))
+    assert context and not context & measured
