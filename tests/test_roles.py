@@ -138,3 +138,13 @@ def test_key_players_api_counts_stated_roles_unless_asked(client: TestClient) ->
     assert default["assumed_roles_included"] is False and asked["assumed_roles_included"] is True
     assert str(EZK) not in {o["iri"] for o in default["organisations"]}
     assert {o["iri"]: o["leads"] for o in asked["organisations"]}[str(EZK)] == 1
+
+
+def test_pages_mark_assumed_leads(client: TestClient) -> None:
+    # the organisation page lists the action EZK is assumed to lead, with the marker in the lead column
+    html = client.get("/id/organisation/ezk").text
+    assert "Aangenomen actie" in html
+    assert "(aangenomen)" in html
+    # the action led by KVK according to the report carries no marker for KVK
+    kvk = client.get("/id/organisation/kvk").text
+    assert "Genoemde actie" in kvk

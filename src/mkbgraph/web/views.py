@@ -531,7 +531,11 @@ def organisation_detail(store: Store, labels: Labels, iri: str) -> OrganisationD
     lead = [
         str(a)
         for (a,) in store.select(
-            q(f"SELECT DISTINCT ?a WHERE {{ VALUES ?o {{ {values} }} ?a mkb:responsibleOrganisation ?o }}")
+            # stated and assumed leads: the action table marks an assumed one "(aangenomen)"
+            q(
+                f"SELECT DISTINCT ?a WHERE {{ VALUES ?o {{ {values} }} "
+                "?a mkb:responsibleOrganisation|mkb:assumedResponsibleOrganisation ?o }"
+            )
         ).rows
     ]
     involved: list[tuple[str, str]] = []
