@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The SPARQL editor (YASGUI) comes from npm when package.json is there.
 NODE_STAMP := $(if $(wildcard package.json),node_modules/.installed,)
 
-.PHONY: install run test lint format validate stats coverage bench browser libseccomp clean
+.PHONY: install run test lint format validate stats coverage bench browser proxy libseccomp clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,12 +35,19 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
+# Debian's nginx: the HTTP-caching tests put it, as a caching reverse proxy, in front of `mkbgraph serve`
+# (the tests start and stop it themselves; the package's own service is not used).
+proxy:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq nginx; fi; }
+
 run: install
 	$(BIN)/mkbgraph serve
 
 # Coverage includes the processes the tests start (`mkbgraph serve`, its query workers): coverage's
 # subprocess patch (pyproject.toml) measures them and pytest-cov combines their data.
-test: install browser
+test: install browser proxy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,10 +10,6 @@ from rdflib import Graph
 
 from mkbgraph.config import PROJECT_ROOT, Settings
 from mkbgraph.graph.load import load_graph
-
-#: Tests write only outside the checkout: validation reports go to a temporary folder, not the
-#: project's .mkbgraph-cache (set before any Settings is made; a CI or developer value wins).
-os.environ.setdefault("MKBGRAPH_CACHE_DIR", tempfile.mkdtemp(prefix="mkbgraph-test-cache-"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE = Settings().source_path

@@ -38,19 +38,24 @@ class Server:
 
 
 def start_server(
-    tmp: Path, *, cwd: Path | None = None, environ: dict[str, str] | None = None, **settings: object
+    tmp: Path,
+    *,
+    cwd: Path | None = None,
+    environ: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    **settings: object,
 ) -> Server:
     """Run the real CLI (`python -m mkbgraph serve`) with MKBGRAPH_* settings; wait for /health.
 
     ``cwd`` and ``environ`` (extra variables, e.g. PYTHONPATH of an installed copy) run it as
     a user would outside the checkout."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MKBGRAPH_") or k == "MKBGRAPH_CACHE_DIR"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MKBGRAPH_")}
     env.update(environ or {})
     env.update({f"MKBGRAPH_{k.upper()}": str(v) for k, v in settings.items()})
     log = tmp / f"server-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkbgraph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "mkbgraph", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         cwd=cwd,
         env=env,
         stdout=log.open("wb"),

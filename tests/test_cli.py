@@ -1,36 +1,48 @@
-"""The CLI as a user runs it: a real `mkbgraph` process, its exit codes and its output."""
+"""The CLI: its exit codes and its output. Commands run in-process through typer's CliRunner (no
+process needed to test a command's logic); one test runs the real `python -m mkbgraph` process,
+as a user does, and `test_install.py` runs the installed script."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from typer.testing import CliRunner
 
+from mkbgraph.cli.main import app
 from mkbgraph.graph.stats import COUNTED_CLASSES
 
 from .conftest import FIXTURES
 
 
-def mkbgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkbgraph", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **(env or {})},
+@dataclass(frozen=True)
+class Ran:
+    """What a command left: exit code, standard output, standard error."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def mkbgraph(*args: str) -> Ran:
+    """Run a command in this process, as `mkbgraph ARGS` would."""
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def test_validate_passes_on_the_shipped_data_in_a_real_process() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkbgraph", "validate"], capture_output=True, text=True, timeout=300
     )
-
-
-def test_validate_passes_on_the_shipped_data() -> None:
-    result = mkbgraph("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 violations" in result.stdout
+    assert mkbgraph("validate").stdout == result.stdout  # in-process and real runs agree
 
 
 def test_validate_exits_1_with_the_shape_message(tmp_path: Path) -> None:

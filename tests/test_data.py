@@ -164,10 +164,15 @@ LABEL_STATUS = {"afgerond": "completed", "gestart": "started", "gepland": "plann
 def test_statuses_agree_with_what_labels_say(real_graph: Graph) -> None:
     disagree = []
     for action in real_graph.subjects(RDF.type, MKB.Action):
-        labels = [str(v) for v in real_graph.objects(action, RDFS.label) if getattr(v, "language", None) == "nl"]
+        labels = [
+            str(v) for v in real_graph.objects(action, RDFS.label) if getattr(v, "language", None) == "nl"
+        ]
         status = str(real_graph.value(action, MKB.status) or "").rsplit("/", 1)[-1]
         for word, promised in LABEL_STATUS.items():
-            if any(re.search(rf"\b{word}\b", label, re.IGNORECASE) for label in labels) and status != promised:
+            if (
+                any(re.search(rf"\b{word}\b", label, re.IGNORECASE) for label in labels)
+                and status != promised
+            ):
                 disagree.append(f"{action} says {word!r} but has status {status!r}")
     assert disagree == []
 

@@ -44,7 +44,7 @@ def test_a_failing_file_leaves_no_partial_graph(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "a.ttl").write_text(PREFIX + "ex:before ex:p ex:o .\n", encoding="utf-8")
-    live = LiveGraph(Settings(data_dir=data, validate_on_load=False, cache_dir=None))
+    live = LiveGraph(Settings(data_dir=data, validate_on_load=False))
     before = len(live.current.store)
     good = data / "a.ttl"
     good.write_text(PREFIX + "".join(f"ex:s{i} ex:p ex:o .\n" for i in range(5000)), encoding="utf-8")
@@ -122,42 +122,6 @@ def test_first_load_of_an_invalid_graph_raises(make_data_dir: Callable[[dict[str
     assert any("indiener" in v.message for v in info.value.report.violations)
 
 
-def test_validation_reports_are_reused_only_for_identical_files(
-    mini_settings: Settings, tmp_path: Path
-) -> None:
-    from mkbgraph.graph.load import load_graph
-
-    cache = tmp_path / "cache"
-    args = (mini_settings.ontology_dir, mini_settings.data_dir, mini_settings.shapes_dir)
-    first = load_graph(*args, cache_dir=cache)
-    assert first.report is not None and first.report.conforms
-    entries = sorted(cache.glob("validation-*.json"))
-    assert len(entries) == 1
-    # The same files: the stored report is read back (prove it by planting a marker in it).
-    entries[0].write_text(
-        entries[0].read_text().replace('"text": "', '"text": "FROM-CACHE '), encoding="utf-8"
-    )
-    assert load_graph(*args, cache_dir=cache).report.text.startswith("FROM-CACHE")  # type: ignore[union-attr]
-    # A changed data file is a new key: validated afresh, and the violation is found.
-    broken = (FIXTURES / "invalid" / "quantity-no-unit.ttl").read_text(encoding="utf-8")
-    (mini_settings.data_dir / "broken.ttl").write_text(broken, encoding="utf-8")
-    changed = load_graph(*args, cache_dir=cache)
-    assert changed.report is not None and not changed.report.conforms
-    assert len(sorted(cache.glob("validation-*.json"))) == 2
-
-
-def test_a_damaged_cache_entry_is_recomputed(mini_settings: Settings, tmp_path: Path) -> None:
-    from mkbgraph.graph.load import load_graph
-
-    cache = tmp_path / "cache"
-    args = (mini_settings.ontology_dir, mini_settings.data_dir, mini_settings.shapes_dir)
-    load_graph(*args, cache_dir=cache)
-    entry = next(cache.glob("validation-*.json"))
-    entry.write_text("{not json", encoding="utf-8")
-    again = load_graph(*args, cache_dir=cache)
-    assert again.report is not None and again.report.conforms
-
-
 def test_only_turtle_and_ntriples_are_read(tmp_path: Path) -> None:
     (tmp_path / "ok.ttl").write_text(PREFIX + "ex:a ex:b ex:c .\n", encoding="utf-8")
     remote = tmp_path / "remote.jsonld"
@@ -177,7 +141,7 @@ def test_an_empty_data_folder_is_refused(tmp_path: Path) -> None:
     empty.mkdir()
     (empty / "README.md").write_text("nothing here", encoding="utf-8")
     with pytest.raises(LoadError, match="no Turtle"):
-        LiveGraph(Settings(data_dir=empty, validate_on_load=False, cache_dir=None)).current  # noqa: B018
+        LiveGraph(Settings(data_dir=empty, validate_on_load=False)).current  # noqa: B018
 
 
 def test_a_file_the_manifest_lists_must_be_there(tmp_path: Path) -> None:

@@ -137,8 +137,12 @@ def test_exports_download_and_load_back(client: TestClient, fmt: str, media_type
 
 
 def test_export_refuses_unknown_format_and_graph(client: TestClient) -> None:
-    assert_error(client.get("/api/network/export", params={"format": "pdf"}), 400, "Unknown format")
-    assert_error(client.get("/api/network/export", params={"graph": "everything"}), 400, "Unknown graph")
+    body = assert_error(client.get("/api/network/export", params={"format": "pdf"}), 400, "Unknown format")
+    assert body["code"] == "unknown_format" and "'pdf'" in body["detail"]
+    body = assert_error(
+        client.get("/api/network/export", params={"graph": "everything"}), 400, "Unknown graph"
+    )
+    assert body["code"] == "unknown_graph"
 
 
 def test_openapi_documents_every_network_route(client: TestClient) -> None:

@@ -154,7 +154,7 @@ def test_full_graph_nodes_carry_kind_label_abbreviation_and_themes(star: Graph) 
     assert full.nodes[iri("line:l1")]["themes"] == [iri("theme:t1")]
     assert full.nodes[iri("theme:t1")]["label"] == "Thema een"  # Dutch, not English
     kinds = {d["kind"] for _, d in full.nodes(data=True)}
-    assert kinds == {"organisation", "action", "theme", "action_line"}
+    assert kinds == {"organisation", "action", "theme", "action-line"}
 
 
 def test_full_graph_edges_carry_relation_label_predicate_and_the_quote_naming_the_object(star: Graph) -> None:

@@ -66,3 +66,34 @@ def test_every_constraint_has_a_dutch_and_english_message(shapes: Graph) -> None
     for prop_shape in shapes.subjects(SH.path, None):
         langs = {getattr(m, "language", None) for m in shapes.objects(prop_shape, SH.message)}
         assert {"nl", "en"} <= langs, f"property shape on {shapes.value(prop_shape, SH.path)} lacks messages"
+
+
+def _results(report: object) -> set[tuple[str, str | None, str | None, str]]:
+    violations = report.violations  # type: ignore[attr-defined]
+    return {(v.focus, v.path, v.value, v.message) for v in violations}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [None, FIXTURES / "valid", *INVALID],
+    ids=["real-data", "valid-mini", *(p.stem for p in INVALID)],
+)
+def test_the_fast_engine_gives_the_reference_engines_report(shapes: Graph, extra: Path | None) -> None:
+    """pyshacl-turbo validates; pySHACL is the reference: the same verdict and the same results
+    (focus, path, value, message) on the real data and on every fixture."""
+    files = (
+        rdf_files(SETTINGS.ontology_dir, SETTINGS.data_dir)
+        if extra is None
+        else rdf_files(SETTINGS.ontology_dir, FIXTURES / "valid", extra)
+        if extra.is_file()
+        else rdf_files(SETTINGS.ontology_dir, extra)
+    )
+    graph = parse_files(files).graph
+    fast, reference = validate(graph, shapes, "turbo"), validate(graph, shapes, "pyshacl")
+    assert fast.conforms == reference.conforms
+    assert _results(fast) == _results(reference)
+
+
+def test_an_unknown_engine_is_refused(shapes: Graph) -> None:
+    with pytest.raises(ValueError, match="unknown SHACL engine 'fast'"):
+        validate(Graph(), shapes, "fast")

@@ -56,13 +56,20 @@ class Settings(BaseSettings):
         "oxigraph", description="Query engine behind the store seam: embedded Oxigraph (fast) or rdflib."
     )
     validate_on_load: bool = Field(True, description="Refuse to serve a graph that violates the shapes.")
-    cache_dir: Path | None = Field(
-        PROJECT_ROOT / ".mkbgraph-cache"
-        if os.access(PROJECT_ROOT, os.W_OK)
-        else Path.home() / ".cache" / "mkbgraph",
-        description="Where validation reports are kept, keyed by a hash of the input files; empty to disable.",
+    shacl_engine: Literal["turbo", "pyshacl"] = Field(
+        "turbo",
+        description="SHACL engine: pyshacl-turbo (fast, the default) or pySHACL (the reference; "
+        "the tests hold both to the same report).",
     )
     host: str = Field("127.0.0.1", description="Address `serve` binds to.")
+    http_max_age: int = Field(
+        60,
+        ge=0,
+        description="Seconds a shared cache may keep a GET answer (Cache-Control max-age); 0: revalidate always.",
+    )
+    http_stale: int = Field(
+        600, ge=0, description="Seconds a shared cache may serve an answer while it revalidates it."
+    )
     port: int = Field(8000, description="Port `serve` listens on.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Level of the log `serve` writes (workers, refusals, time-outs, warm-up)."

@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import gc
 import logging
+import os
 import signal
 import time
 import uuid
@@ -28,9 +29,11 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mkbgraph._version import __version__
+from mkbgraph.api.http_cache import ConditionalGetMiddleware
+from mkbgraph.api.models import Health, Ready
 from mkbgraph.config import Settings, get_settings
+from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import LiveGraph, ReloadOutcome
-from mkbgraph.sparql.screen import QueryRejected
 from mkbgraph.web.pages import error_page
 
 logger = logging.getLogger(__name__)
@@ -55,7 +58,12 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
     app.state.last_reload = None
     live.current  # load and validate now: a bad graph fails at start-up, not on the first request  # noqa: B018
 
-    @app.get("/health", tags=["service"], summary="Liveness, readiness and the loaded graph's version")
+    @app.get(
+        "/health",
+        tags=["service"],
+        summary="Liveness, readiness and the loaded graph's version",
+        responses={200: {"model": Health, "description": "The graph being served and the engine's state."}},
+    )
     def health() -> JSONResponse:
         snapshot = live.current
         engine = app.state.query_engine
@@ -69,21 +77,34 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
                 "backend": snapshot.store.name,
                 "query_engine": engine.stats(),
                 "reload": app.state.last_reload,
+                "process": os.getpid(),
             }
         )
 
-    @app.get("/ready", tags=["service"], summary="200 once every query worker is up, 503 before")
+    @app.get(
+        "/ready",
+        tags=["service"],
+        summary="200 once every query worker is up, 503 before",
+        responses={
+            200: {"model": Ready, "description": "Every worker is up."},
+            503: {"model": Ready, "description": "Workers are still starting."},
+        },
+    )
     def ready() -> JSONResponse:
         engine = app.state.query_engine
         status = 200 if engine.ready else 503
         return JSONResponse({"ready": engine.ready, "query_engine": engine.stats()}, status_code=status)
 
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_exception_handler(QueryRejected, _rejected)
+    app.add_exception_handler(ServiceError, _rejected)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     for register in _registrations():
         register(app)
+    # outermost: a revalidation is answered before the SPARQL hot path or any route runs
+    app.add_middleware(
+        ConditionalGetMiddleware, max_age=settings.http_max_age, stale_while_revalidate=settings.http_stale
+    )
     return app
 
 
@@ -92,14 +113,17 @@ API_PATHS = ("/sparql", "/api", "/dataset", "/.well-known", "/openapi.json")
 
 
 def _error_json(status: int, title: str, detail: str, code: str) -> JSONResponse:
-    """The API's one error shape (`QueryRejected.as_dict`) for an error the framework raised."""
-    error = QueryRejected(detail, status=status, code=code, title=title)
+    """The API's one error shape (`ServiceError.as_dict`) for an error the framework raised."""
+    error = ServiceError(detail, status=status, code=code, title=title)
     return JSONResponse(error.as_dict(), status_code=status)
 
 
 async def _rejected(request: Request, exc: Exception) -> Response:
-    """A `QueryRejected` (a bad format, parameter or query) that a route did not answer itself."""
-    assert isinstance(exc, QueryRejected)
+    """A `ServiceError` (a bad format, parameter, query or name) that a route did not answer itself:
+    logged (a warning when the service, not the client, is at fault) and answered in the one shape."""
+    assert isinstance(exc, ServiceError)
+    level = logging.WARNING if exc.status >= 500 else logging.INFO
+    logger.log(level, "%s %s on %s: %s", exc.status, exc.code, request.url.path, exc.message)
     return JSONResponse(exc.as_dict(), status_code=exc.status)
 
 

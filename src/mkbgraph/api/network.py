@@ -1,21 +1,32 @@
 """The network analytics as JSON under `/api/network/...`, documented in OpenAPI.
 
 Every figure comes from the per-snapshot cache (`mkbgraph.network.metrics.analysis`): a request never
-computes a metric that an earlier request (or the warm-up thread started at registration)
-already computed for the same loaded graph. Errors share one shape:
-`{"error": {"status": 404, "title": "...", "detail": "...", "candidates": [...]}}` (candidates
-only where a name was unknown or ambiguous).
+computes a metric that an earlier request (or the warm-up in the app's lifespan) already computed
+for the same loaded graph. Errors are `ServiceError`s, answered by the app's handler in the one
+shape, `{"error": {"status": 404, "title": "...", "detail": "...", "code": "...", "candidates": [...]}}`
+(candidates only where a name was unknown or ambiguous).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
+from mkbgraph.api.models import (
+    CommunitiesAnswer,
+    ErrorBody,
+    GapsAnswer,
+    KeyPlayersAnswer,
+    NodeLinkGraph,
+    NodesAnswer,
+    PathAnswer,
+    StatsAnswer,
+)
+from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.network.export import EXPORT_FORMATS, export_graph
 from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis, analysis, attach
@@ -42,17 +53,49 @@ NAME_HELP = "A resource: IRI, prefixed name (`orgn:kvk`), label, abbreviation or
 router = APIRouter(prefix="/api/network", tags=[TAG])
 
 
-def error_response(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
-    """The API's one error shape."""
-    return JSONResponse(
-        {"error": {"status": status, "title": title, "detail": detail, **extra}}, status_code=status
-    )
+class UnknownName(ServiceError):
+    """A name that matches no resource: 404, with the nearest names as ``candidates``."""
+
+    status = 404
+    code = "unknown_resource"
+    title = "Unknown resource"
 
 
-def _resolve_error(exc: ResolveError) -> JSONResponse:
-    if isinstance(exc, AmbiguousResource):
-        return error_response(400, "Ambiguous name", str(exc), candidates=exc.candidates)
-    return error_response(404, "Unknown resource", str(exc), candidates=exc.candidates)
+class AmbiguousName(ServiceError):
+    """A name that matches several resources: 400, with the matches as ``candidates``."""
+
+    status = 400
+    code = "ambiguous_name"
+    title = "Ambiguous name"
+
+
+class PathNotFound(ServiceError):
+    """Two resources with no chain of relations between them: 404."""
+
+    status = 404
+    code = "no_path"
+    title = "No path"
+
+
+class BadParameter(ServiceError):
+    """A parameter outside its closed list (format, graph): 400."""
+
+    status = 400
+    code = "bad_parameter"
+    title = "Bad parameter"
+
+
+def _resolve_error(exc: ResolveError) -> ServiceError:
+    error = AmbiguousName if isinstance(exc, AmbiguousResource) else UnknownName
+    return error(str(exc), extra={"candidates": exc.candidates})
+
+
+def _one_of(name: str, value: str, allowed: Iterable[str]) -> None:
+    """Refuse `value` unless it is one of `allowed`, naming them."""
+    choices = tuple(allowed)
+    if value not in choices:
+        message = f"{name} must be one of {', '.join(choices)}; got {value!r}"
+        raise BadParameter(message, title=f"Unknown {name}", code=f"unknown_{name}")
 
 
 def _analysis(request: Request, include_assumed: bool = False) -> NetworkAnalysis:
@@ -88,8 +131,7 @@ def _answer(
     table: tuple[Callable[[dict[str, Any]], list[dict[str, Any]]], tuple[str, ...], str],
 ) -> Any:
     """The answer as the JSON envelope, or as CSV rows (`table`: row function, columns, file name)."""
-    if form not in TABLE_FORMATS:
-        return error_response(400, "Unknown format", f"format must be one of {', '.join(TABLE_FORMATS)}")
+    _one_of("format", form, TABLE_FORMATS)
     if form == "json":
         return _envelope(result, body)
     rows, columns, filename = table
@@ -101,12 +143,30 @@ def _answer(
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Ambiguous name or unknown format; `error.candidates` lists the matches."},
-    404: {"description": "No such resource (or no path); `error.candidates` lists near matches."},
+    400: {
+        "model": ErrorBody,
+        "description": "Ambiguous name or unknown format; `error.candidates` lists the matches.",
+    },
+    404: {
+        "model": ErrorBody,
+        "description": "No such resource (or no path); `error.candidates` lists near matches.",
+    },
+    422: {"model": ErrorBody, "description": "A parameter of the wrong type."},
 }
 
 
-@router.get("/stats", summary="Key players and coordination gaps", responses=ERRORS)
+def _documented(model: type, csv: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The responses of a route: its JSON model (and CSV when it offers one), and the errors."""
+    ok: dict[str, Any] = {
+        "model": model,
+        "description": "JSON" + (", or CSV with `format=csv`" if csv else ""),
+    }
+    if csv:
+        ok["content"] = {"text/csv": {"schema": {"type": "string"}}}
+    return {200: ok, **ERRORS}
+
+
+@router.get("/stats", summary="Key players and coordination gaps", responses=_documented(StatsAnswer))
 def stats(
     request: Request,
     theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
@@ -119,14 +179,18 @@ def stats(
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
-        return _resolve_error(exc)
+        raise _resolve_error(exc) from None
     return _envelope(
         result,
         {"theme": theme_iri, "key_players": result.key_players(theme_iri), "gaps": result.gaps(theme_iri)},
     )
 
 
-@router.get("/key-players", summary="Organisation rankings by centrality and role", responses=ERRORS)
+@router.get(
+    "/key-players",
+    summary="Organisation rankings by centrality and role",
+    responses=_documented(KeyPlayersAnswer, csv=True),
+)
 def key_players(
     request: Request,
     theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
@@ -140,12 +204,12 @@ def key_players(
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
-        return _resolve_error(exc)
+        raise _resolve_error(exc) from None
     table = (key_player_rows, KEY_PLAYER_COLUMNS, "mkbgraph-key-players.csv")
     return _answer(result, result.key_players(theme_iri), format, table)
 
 
-@router.get("/gaps", summary="Coordination gaps", responses=ERRORS)
+@router.get("/gaps", summary="Coordination gaps", responses=_documented(GapsAnswer, csv=True))
 def gaps(
     request: Request,
     theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
@@ -158,11 +222,11 @@ def gaps(
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
-        return _resolve_error(exc)
+        raise _resolve_error(exc) from None
     return _answer(result, result.gaps(theme_iri), format, (gap_rows, GAP_COLUMNS, "mkbgraph-gaps.csv"))
 
 
-@router.get("/path", summary="How two resources are connected", responses=ERRORS)
+@router.get("/path", summary="How two resources are connected", responses=_documented(PathAnswer))
 def path(
     request: Request,
     source: Annotated[str, Query(alias="from", description=f"Start. {NAME_HELP}")],
@@ -180,12 +244,16 @@ def path(
     try:
         return _envelope(result, result.path(source, target, through_hubs=through_hubs))
     except ResolveError as exc:
-        return _resolve_error(exc)
+        raise _resolve_error(exc) from None
     except NoPath as exc:
-        return error_response(404, "No path", str(exc))
+        raise PathNotFound(str(exc)) from None
 
 
-@router.get("/communities", summary="Communities of organisations (Louvain)")
+@router.get(
+    "/communities",
+    summary="Communities of organisations (Louvain)",
+    responses=_documented(CommunitiesAnswer, csv=True),
+)
 def communities(request: Request, format: TableFormat = "json") -> Any:
     """Louvain communities of the stakeholder graph (fixed seed), largest first, each with its
     members and dominant themes; `membership` maps each organisation to its community id.
@@ -195,7 +263,7 @@ def communities(request: Request, format: TableFormat = "json") -> Any:
     return _answer(result, result.communities(), format, table)
 
 
-@router.get("/nodes", summary="Per-node metrics and layout positions")
+@router.get("/nodes", summary="Per-node metrics and layout positions", responses=_documented(NodesAnswer))
 def nodes(request: Request) -> Any:
     """For every node of the full graph: kind, label, degree, PageRank, betweenness (organisations),
     community and its (x, y) position in [-1, 1], as the network view uses them."""
@@ -217,8 +285,17 @@ def nodes(request: Request) -> Any:
     "/export",
     summary="Export a projection as GraphML, GEXF, node-link JSON or CSV",
     responses={
-        200: {"content": {f.media_type.split(";")[0]: {} for f in EXPORT_FORMATS.values()}},
+        200: {
+            "model": NodeLinkGraph,
+            "description": "The file: GraphML, GEXF, node-link JSON or CSV.",
+            "content": {
+                f.media_type.split(";")[0]: {"schema": {"type": "string"}}
+                for f in EXPORT_FORMATS.values()
+                if f.name != "json"
+            },
+        },
         400: ERRORS[400],
+        422: ERRORS[422],
     },
 )
 def export(
@@ -234,10 +311,8 @@ def export(
 ) -> Response:
     """The projection as a file for Gephi and Cytoscape (GraphML, GEXF), D3 (node-link JSON) or a
     spreadsheet (CSV edge list). List attributes are space-separated in GraphML, GEXF and CSV."""
-    if format not in EXPORT_FORMATS:
-        return error_response(400, "Unknown format", f"format must be one of {', '.join(EXPORT_FORMATS)}")
-    if graph not in PROJECTIONS:
-        return error_response(400, "Unknown graph", f"graph must be one of {', '.join(PROJECTIONS)}")
+    _one_of("format", format, EXPORT_FORMATS)
+    _one_of("graph", graph, PROJECTIONS)
     result = _analysis(request)
     chosen = EXPORT_FORMATS[format]
     payload = export_graph(PROJECTIONS[graph](result.full), format)

@@ -33,13 +33,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from mkbgraph.api.models import ErrorBody, QueryAnswer, QueryList
 from mkbgraph.config import Settings
+from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import SelectResult, Snapshot
+from mkbgraph.sparql import formats
 from mkbgraph.sparql.catalogue import CannedQuery, Catalogue, ParameterError
 from mkbgraph.sparql.engine import (
     ENTRY_OVERHEAD,
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
     QueryEngine,
     ResultCache,
     Serialized,
@@ -51,69 +52,11 @@ from mkbgraph.vocab import MKB, PREFIXES, SD, VOID, bind_prefixes
 router = APIRouter()
 logger = logging.getLogger(__name__)
 
-#: Accepted media type -> results format, for SELECT and ASK.
-RESULT_MEDIA: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
+#: A description in RDF: one of the RDF formats, as negotiated.
+RDF_ANSWER: dict[str, Any] = {
+    "description": "Turtle (or JSON-LD, N-Triples, RDF/XML by Accept or ?format=).",
+    "content": {f.media_type: {"schema": {"type": "string"}} for f in formats.RDF_FORMATS},
 }
-
-#: Accepted media type -> RDF format, for CONSTRUCT, DESCRIBE and the descriptions.
-GRAPH_MEDIA: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "text/n3": "turtle",
-    "text/rdf+n3": "turtle",
-    "application/ld+json": "jsonld",
-    "application/json": "jsonld",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",
-    "application/rdf+xml": "rdfxml",
-    "application/xml": "rdfxml",
-    "text/xml": "rdfxml",
-}
-
-#: ``?format=`` / file suffix -> (results format, RDF format); SPARQLWrapper's names included.
-FORMAT_NAMES: dict[str, tuple[str, str]] = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "rdfxml"),
-    "csv": ("csv", "turtle"),
-    "tsv": ("tsv", "turtle"),
-    "ttl": ("json", "turtle"),
-    "turtle": ("json", "turtle"),
-    "jsonld": ("json", "jsonld"),
-    "json-ld": ("json", "jsonld"),
-    "n3": ("json", "turtle"),
-    "nt": ("json", "ntriples"),
-    "ntriples": ("json", "ntriples"),
-    "rdf": ("xml", "rdfxml"),
-    "rdfxml": ("xml", "rdfxml"),
-    "rdf+xml": ("xml", "rdfxml"),
-}
-
-#: RDF format name -> rdflib serializer, for the descriptions built with rdflib.
-RDFLIB_SERIALIZERS: dict[str, str] = {
-    "turtle": "turtle",
-    "jsonld": "json-ld",
-    "ntriples": "nt",
-    "rdfxml": "xml",
-}
-
-#: W3C format IRIs announced in the service description.
-FORMAT_IRIS: tuple[str, ...] = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "JSON-LD",
-    "N-Triples",
-    "RDF_XML",
-)
 
 #: Names of the canned query API that are not query parameters.
 RESERVED_PARAMETERS = frozenset({"format", "timeout", "max_rows"})
@@ -131,13 +74,20 @@ FORMAT_HELP = (
 TIMEOUT_HELP = "Lower the time limit for this request, in seconds (never above the configured limit)."
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Malformed query or parameter; `error.line`/`error.column` point at the problem."},
-    403: {"description": "Refused: SPARQL Update, SERVICE, FROM/FROM NAMED."},
-    429: {"description": "This client has too many queries running and waiting."},
-    413: {"description": "Request body larger than the configured limit."},
-    415: {"description": "POST body of another type than form-encoded or application/sparql-query."},
+    400: {
+        "model": ErrorBody,
+        "description": "Malformed query or parameter; `error.line`/`error.column` point at the problem.",
+    },
+    403: {"model": ErrorBody, "description": "Refused: SPARQL Update, SERVICE, FROM/FROM NAMED."},
+    429: {"model": ErrorBody, "description": "This client has too many queries running and waiting."},
+    413: {"model": ErrorBody, "description": "Request body larger than the configured limit."},
+    415: {
+        "model": ErrorBody,
+        "description": "POST body of another type than form-encoded or application/sparql-query.",
+    },
     503: {
-        "description": "The query ran past the time limit or its memory cap (it was stopped), or the queue is full."
+        "model": ErrorBody,
+        "description": "The query ran past the time limit or its memory cap (it was stopped), or the queue is full.",
     },
 }
 
@@ -174,7 +124,7 @@ class UnknownQuery(QueryRejected):
     title = "Unknown query"
 
 
-def error_response(exc: QueryRejected, cors: bool = False) -> JSONResponse:
+def error_response(exc: ServiceError, cors: bool = False) -> JSONResponse:
     """The API's one error shape, with the exception's status code; every refusal is logged."""
     level = logging.WARNING if exc.status >= 500 or exc.status in (403, 429) else logging.INFO
     logger.log(level, "%s %s: %s", exc.status, exc.code, exc.message)
@@ -189,23 +139,6 @@ def _parameter_error(exc: ParameterError) -> JSONResponse:
 # --- content negotiation ---------------------------------------------------------------------
 
 
-def _accepted(accept: str) -> list[str]:
-    """Media types of an Accept header, best first (stable for equal quality)."""
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(accept.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        if not pieces[0]:
-            continue
-        quality = 1.0
-        for param in pieces[1:]:
-            if param.startswith("q="):
-                with contextlib.suppress(ValueError):
-                    quality = float(param[2:])
-        if quality > 0:
-            ranked.append((-quality, index, pieces[0].lower()))
-    return [media for _, _, media in sorted(ranked)]
-
-
 def negotiate(form: str, accept: str, fmt: str | None) -> str:
     """The format name for a query form, from ``?format=`` first, then Accept, else the default."""
     results, graph = negotiate_both(accept, fmt)
@@ -215,26 +148,18 @@ def negotiate(form: str, accept: str, fmt: str | None) -> str:
     return chosen
 
 
-def negotiate_both(accept: str, fmt: str | None) -> tuple[str | None, str | None]:
+def negotiate_both(accept: str, fmt: str | None) -> tuple[str, str]:
     """(results format, RDF format) before the query form is known: the worker picks the one
     that fits the form it parsed. ``?format=`` first, then Accept, else JSON / Turtle; an
     explicit format that fits neither kind is a 400."""
     if fmt and fmt.strip():
-        key = fmt.strip().lower()
-        if key in FORMAT_NAMES:
-            return FORMAT_NAMES[key]
-        results, graph = RESULT_MEDIA.get(key), GRAPH_MEDIA.get(key)
-        if results is None and graph is None:
-            raise QueryRejected(
-                f"unknown format {fmt!r}; use json, xml, csv, tsv (SELECT/ASK) or turtle, jsonld, nt, "
-                "rdfxml (CONSTRUCT/DESCRIBE), or a media type"
-            )
-        return results, graph
-    results = graph = None
-    for media in _accepted(accept):
-        results = results or RESULT_MEDIA.get(media)
-        graph = graph or GRAPH_MEDIA.get(media)
-    return results or "json", graph or "turtle"
+        try:
+            results, graph = formats.by_parameter(fmt)
+        except formats.UnknownFormat as exc:
+            raise QueryRejected(str(exc)) from None
+    else:
+        results, graph = formats.negotiate(accept, "results"), formats.negotiate(accept, "rdf")
+    return (results.name if results else "json"), (graph.name if graph else "turtle")
 
 
 # --- request reading -------------------------------------------------------------------------
@@ -386,7 +311,10 @@ class SparqlResponseCacheMiddleware:
                 await send({"type": "http.response.body", "body": body})
                 return
         request = Request(scope, receive)
-        response = await (sparql_get(request) if scope["method"] == "GET" else sparql_post(request))
+        try:
+            response = await (sparql_get(request) if scope["method"] == "GET" else sparql_post(request))
+        except ServiceError as exc:  # no router here, so no exception handler: answer it in place
+            response = error_response(exc, cors=True)
         await response(scope, receive, send)
 
 
@@ -467,7 +395,7 @@ async def _answer(request: Request, values: dict[str, list[str]]) -> Response:
     responses={
         200: {
             "description": "Query results (negotiated) or the Service Description (Turtle).",
-            "content": {m: {} for m in (*RESULT_FORMATS.values(), *(v[0] for v in GRAPH_FORMATS.values()))},
+            "content": {f.media_type: {} for f in formats.FORMATS},
         },
         **ERRORS,
     },
@@ -591,8 +519,8 @@ def _described(kind: str, request: Request, build: Callable[[Snapshot, str], Gra
 
 def _rdf_response(graph: Graph, request: Request) -> Response:
     fmt = negotiate("CONSTRUCT", request.headers.get("accept", ""), request.query_params.get("format"))
-    body = graph.serialize(format=RDFLIB_SERIALIZERS[fmt], encoding="utf-8")
-    media = GRAPH_FORMATS[fmt][0]
+    body = graph.serialize(format=formats.BY_NAME[fmt].rdflib, encoding="utf-8")
+    media = formats.BY_NAME[fmt].media_type
     return Response(body, media_type=media, headers={**CORS_HEADERS, "Vary": "Accept"})
 
 
@@ -602,7 +530,7 @@ def _service_graph(snapshot: Snapshot, base: str) -> Graph:
     graph.bind("sd", SD)
     graph.bind("void", VOID)
     endpoint = URIRef(f"{base}/sparql")
-    formats = "http://www.w3.org/ns/formats/"
+    format_iris = "http://www.w3.org/ns/formats/"
     settings_note = (
         "Read-only SPARQL 1.1 Query endpoint over the MKB-actieplan 2019 progress report graph. "
         "SPARQL Update, SERVICE, FROM/FROM NAMED and dataset parameters are refused; "
@@ -612,8 +540,8 @@ def _service_graph(snapshot: Snapshot, base: str) -> Graph:
     graph.add((endpoint, SD.endpoint, endpoint))
     graph.add((endpoint, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((endpoint, DCTERMS.description, Literal(settings_note, lang="en")))
-    for name in FORMAT_IRIS:
-        graph.add((endpoint, SD.resultFormat, URIRef(formats + name)))
+    for fmt in formats.FORMATS:
+        graph.add((endpoint, SD.resultFormat, URIRef(format_iris + fmt.w3c)))
     dataset = BNode()
     default = BNode()
     graph.add((endpoint, SD.defaultDataset, dataset))
@@ -716,7 +644,7 @@ def service_description(request: Request) -> Response:
     "/.well-known/void",
     tags=["sparql"],
     summary="VoID + DCAT description of the dataset (well-known location)",
-    responses={200: {"description": "Turtle (or JSON-LD, N-Triples, RDF/XML by Accept or ?format=)."}},
+    responses={200: RDF_ANSWER, 400: ERRORS[400]},
 )
 def well_known_void(
     request: Request, format: Annotated[str | None, Query(description="turtle, jsonld, nt or rdfxml.")] = None
@@ -730,7 +658,7 @@ def well_known_void(
     "/dataset",
     tags=["sparql"],
     summary="VoID + DCAT description of the dataset",
-    responses={200: {"description": "Turtle (or JSON-LD, N-Triples, RDF/XML by Accept or ?format=)."}},
+    responses={200: RDF_ANSWER, 400: ERRORS[400]},
 )
 def dataset_description(
     request: Request, format: Annotated[str | None, Query(description="turtle, jsonld, nt or rdfxml.")] = None
@@ -763,6 +691,7 @@ def _links(canned: CannedQuery, base: str) -> dict[str, str]:
     "/api/queries",
     tags=["queries"],
     summary="List the canned queries with their metadata and parameters",
+    responses={200: {"model": QueryList, "description": "Every canned query."}},
 )
 def list_queries(request: Request) -> JSONResponse:
     """Every canned query: name, titles, Dutch and English descriptions, audience, tags, query form,
@@ -793,14 +722,14 @@ def _cell(term: Node | None) -> Any:
     responses={
         200: {
             "description": "JSON `{columns, rows, row_count, truncated, ...}`, or CSV/TSV, or RDF.",
+            "model": QueryAnswer,
             "content": {
-                "application/json": {},
-                "text/csv": {},
-                "text/tab-separated-values": {},
-                "text/turtle": {},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/tab-separated-values": {"schema": {"type": "string"}},
+                "text/turtle": {"schema": {"type": "string"}},
             },
         },
-        404: {"description": "No canned query of that name."},
+        404: {"model": ErrorBody, "description": "No canned query of that name."},
         **ERRORS,
     },
 )
@@ -827,17 +756,15 @@ async def run_query(
             raise UnknownQuery(f"no canned query {stem!r}; see /api/queries")
         values = _protocol_values(request.query_params.multi_items())
         wanted = (suffix or (values.get("format") or ["json"])[-1]).lower()
-        if wanted not in FORMAT_NAMES:
-            raise QueryRejected(f"unknown format {wanted!r}; use json, csv, tsv (or ttl, jsonld, nt for RDF)")
+        _, rdf_format = negotiate_both("", wanted)
         params = {k: v for k, v in values.items() if k not in RESERVED_PARAMETERS}
         bound = canned.bind(params)
         seconds = _timeout(values)
         rows = _max_rows(values)
         engine = get_engine(request.app)
         if canned.form in ("CONSTRUCT", "DESCRIBE"):
-            fmt = FORMAT_NAMES[wanted][1]
             answer = await engine.serialize_async(
-                bound, fmt, timeout=seconds, max_rows=rows, client=client_of(request)
+                bound, rdf_format, timeout=seconds, max_rows=rows, client=client_of(request)
             )
             return _result_response(answer)
         if wanted in ("csv", "tsv"):

@@ -59,7 +59,7 @@ def run_validate(settings: Settings) -> tuple[int, ValidationReport | None, str]
             settings.data_dir,
             settings.shapes_dir,
             check=True,
-            cache_dir=settings.cache_dir,
+            engine=settings.shacl_engine,
         )
     except LoadError as exc:
         return 2, None, str(exc)
@@ -289,6 +289,13 @@ def serve(
         str | None, typer.Option(help="Address to bind (default from settings: 127.0.0.1).")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings: 8000).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes on the one port; each loads the graph and runs its own query workers.",
+        ),
+    ] = 1,
 ) -> None:
     """Load and validate the graph, then serve the web app and SPARQL endpoint."""
     import uvicorn
@@ -311,12 +318,21 @@ def serve(
         err.print(format_report(exc.report), markup=False, highlight=False)
         raise typer.Exit(1) from exc
     bind_host, bind_port = host or settings.host, port or settings.port
+    level, access = settings.log_level.lower(), settings.access_log
+    if workers == 1:
+        uvicorn.run(application, host=bind_host, port=bind_port, log_level=level, access_log=access)
+        return
+    # Replicas share nothing but the files: each process builds its own app from the same
+    # settings (the environment), after this one proved the graph loads and validates.
+    del application
     uvicorn.run(
-        application,
+        "mkbgraph.api.app:create_app",
+        factory=True,
+        workers=workers,
         host=bind_host,
         port=bind_port,
-        log_level=settings.log_level.lower(),
-        access_log=settings.access_log,
+        log_level=level,
+        access_log=access,
     )
 
 

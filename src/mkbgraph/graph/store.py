@@ -284,7 +284,7 @@ def build_snapshot(settings: Settings) -> Snapshot:
     report: ValidationReport | None = None
     parsed: Graph | None = None
     if settings.validate_on_load:
-        report = validation_report(files, settings.shapes_dir, settings.cache_dir)
+        report = validation_report(files, settings.shapes_dir, settings.shacl_engine)
         if not report.conforms:
             raise InvalidGraphError(report)
     if settings.backend != "oxigraph":

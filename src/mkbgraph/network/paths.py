@@ -25,7 +25,7 @@ from rdflib.namespace import RDFS, SKOS
 from mkbgraph.vocab import PREFIXES
 
 #: Kinds skipped as intermediate steps unless asked for (they connect everything in a theme).
-HUB_KINDS: frozenset[str] = frozenset({"theme", "action_line"})
+HUB_KINDS: frozenset[str] = frozenset({"theme", "action-line"})
 
 #: Most candidates an error lists.
 MAX_CANDIDATES = 20

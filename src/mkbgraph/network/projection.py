@@ -34,106 +34,29 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from mkbgraph.vocab import ID, MKB, ORG, PERSON
-
-#: Node kinds, in the order the first matching rdf:type wins (subclasses before superclasses).
-KIND_BY_CLASS: tuple[tuple[URIRef, str], ...] = (
-    (MKB.Action, "action"),
-    (ORG.Organization, "organisation"),
-    (MKB.Motion, "motion"),
-    (MKB.MemberQuestion, "request"),
-    (MKB.Commitment, "request"),
-    (MKB.ParliamentaryRequest, "request"),
-    (MKB.Instrument, "instrument"),
-    (MKB.RegionalDeal, "regional_deal"),
-    (MKB.Region, "region"),
-    (PERSON.Person, "person"),
-    (MKB.Kamerstuk, "document"),
-    (MKB.Report, "document"),
-    (MKB.Document, "document"),
-    (MKB.Theme, "theme"),
-    (MKB.ActionLine, "action_line"),
-    (MKB.Testimonial, "testimonial"),
+from mkbgraph.vocab import (
+    ASSUMED,
+    KIND_TABLE,
+    MKB,
+    ORG,
+    RELATION_BY_KEY,
+    RELATION_TABLE,
+    STATED,
+    Relation,
+    kind_of_iri,
 )
 
-#: Data IRI segment -> kind: the fallback for a resource used in a relation but typed nowhere.
-KIND_BY_SEGMENT: dict[str, str] = {
-    "action": "action",
-    "organisation": "organisation",
-    "motion": "motion",
-    "request": "request",
-    "instrument": "instrument",
-    "regional-deal": "regional_deal",
-    "region": "region",
-    "person": "person",
-    "document": "document",
-    "theme": "theme",
-    "action-line": "action_line",
-    "testimonial": "testimonial",
-}
+#: rdf:type -> node kind, in the order the first matching type wins (from the one kinds table).
+KIND_BY_CLASS: tuple[tuple[URIRef, str], ...] = tuple(
+    (cls, kind.key) for kind in KIND_TABLE for cls in kind.classes
+)
 
-#: All node kinds the projection knows.
+#: All node kinds the projection knows: the kinds a class makes.
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for _, kind in KIND_BY_CLASS))
 
-
-#: The basis of an edge: the report names the role (stated) or the makers of the graph assumed it.
-STATED, ASSUMED = "stated", "assumed"
-
-
-@dataclass(frozen=True)
-class Relation:
-    """One predicate as an edge type: its short key, the Dutch label used when the ontology has
-    none, and the basis of the fact (an assumed role has its own predicate but the same key)."""
-
-    key: str
-    predicate: URIRef
-    fallback_label: str
-    basis: str = STATED
-
-
-#: Predicate -> relation. A table, not an if-chain: add a predicate here and it becomes an edge type.
-RELATIONS: dict[URIRef, Relation] = {
-    r.predicate: r
-    for r in (
-        Relation("responsible", MKB.responsibleOrganisation, "verantwoordelijke organisatie"),
-        Relation("involved", MKB.involvedOrganisation, "betrokken organisatie"),
-        Relation("funds", MKB.funder, "financier"),
-        Relation("answers", MKB.answers, "geeft uitvoering aan"),
-        Relation("responds_to", MKB.respondsTo, "beantwoordt verzoek"),
-        Relation("uses", MKB.usesInstrument, "gebruikt instrument"),
-        Relation("in_region", MKB.concernsRegion, "betreft regio"),
-        Relation("in_deal", MKB.concernsRegionalDeal, "betreft regionale deal"),
-        Relation("owns", MKB.ownerOrganisation, "eigenaar"),
-        Relation("executes", MKB.executingOrganisation, "uitvoerder"),
-        Relation("partner", MKB.partner, "partner"),
-        Relation("submitted", MKB.submitter, "indiener"),
-        Relation("made_by", MKB.madeBy, "gedaan door"),
-        Relation("kamerstuk", MKB.kamerstuk, "Kamerstuk"),
-        Relation("documented_in", MKB.documentedIn, "vastgelegd in"),
-        Relation("theme", MKB.theme, "thema"),
-        Relation("action_line", MKB.actionLine, "actielijn"),
-        Relation("part_of", MKB.partOfAction, "onderdeel van actie"),
-        Relation("broader", SKOS.broader, "valt onder"),
-        Relation("sub_organisation_of", ORG.subOrganizationOf, "onderdeel van organisatie"),
-        Relation("member_of", ORG.memberOf, "lid van"),
-        Relation("about", MKB.about, "gaat over"),
-        Relation("speaker", MKB.speaker, "spreker"),
-        Relation("speaks_for", MKB.speakerOrganisation, "organisatie van de spreker"),
-        Relation("addressee", MKB.addressee, "geadresseerde"),
-        # Assumed roles (issue 12): same edge type as the stated role, basis "assumed"; kept out of
-        # the network unless a projection asks for them (Projection.include_assumed).
-        Relation("responsible", MKB.assumedResponsibleOrganisation, "verantwoordelijke organisatie", ASSUMED),
-        Relation("involved", MKB.assumedInvolvedOrganisation, "betrokken organisatie", ASSUMED),
-        Relation("funds", MKB.assumedFunder, "financier", ASSUMED),
-        Relation("owns", MKB.assumedOwnerOrganisation, "eigenaar", ASSUMED),
-        Relation("executes", MKB.assumedExecutingOrganisation, "uitvoerder", ASSUMED),
-        Relation("partner", MKB.assumedPartner, "partner", ASSUMED),
-        Relation("addressee", MKB.assumedAddressee, "geadresseerde", ASSUMED),
-    )
-}
-
-#: Relation key -> relation, for callers that think in keys (the stated predicate of each key).
-RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATIONS.values() if r.basis == STATED}
+#: Predicate -> relation (from the one relations table; an assumed role is its own row, with the
+#: same key as the stated one and basis "assumed").
+RELATIONS: dict[URIRef, Relation] = {r.predicate: r for r in RELATION_TABLE}
 
 #: The roles through which an organisation takes part in an action (stakeholder graph).
 ACTION_ROLES: tuple[str, ...] = ("responsible", "involved", "funds")
@@ -206,11 +129,8 @@ def kind_of(graph: Graph, iri: URIRef) -> str | None:
     for cls, kind in KIND_BY_CLASS:
         if cls in types:
             return kind
-    text = str(iri)
-    base = str(ID)
-    if text.startswith(base):
-        return KIND_BY_SEGMENT.get(text[len(base) :].split("/", 1)[0])
-    return None
+    kind = kind_of_iri(iri)
+    return kind if kind in KINDS else None
 
 
 def _classification(graph: Graph, iri: URIRef) -> str:
@@ -228,7 +148,7 @@ def _relation_labels(graph: Graph) -> dict[str, str]:
         nl = [
             o for o in graph.objects(predicate, RDFS.label) if isinstance(o, Literal) and o.language == "nl"
         ]
-        labels[relation.key] = str(sorted(nl, key=str)[0]) if nl else relation.fallback_label
+        labels[relation.key] = str(sorted(nl, key=str)[0]) if nl else relation.nl
     return labels
 
 
@@ -345,16 +265,16 @@ def _attach_themes(graph: Graph, result: nx.MultiDiGraph) -> None:
     for node, data in result.nodes(data=True):
         if data["kind"] == "theme":
             themes[node].add(node)
-        elif data["kind"] == "action_line":
+        elif data["kind"] == "action-line":
             themes[node].update(str(t) for t in graph.objects(URIRef(node), SKOS.broader))
         elif data["kind"] == "action":
             themes[node].update(action_themes[node])
     for action, found in action_themes.items():
         for neighbour in set(result.successors(action)) | set(result.predecessors(action)):
-            if result.nodes[neighbour]["kind"] not in ("theme", "action_line", "action"):
+            if result.nodes[neighbour]["kind"] not in ("theme", "action-line", "action"):
                 themes[neighbour].update(found)
     first_pass = {n: set(t) for n, t in themes.items()}
-    skip = {"theme", "action_line"}
+    skip = {"theme", "action-line"}
     for node in result.nodes:
         if themes[node] or result.nodes[node]["kind"] in skip:
             continue

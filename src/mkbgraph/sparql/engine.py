@@ -57,26 +57,11 @@ from rdflib.term import Node
 
 from mkbgraph.config import Settings
 from mkbgraph.graph.store import LiveGraph, OxigraphStore, SelectResult, Snapshot
+from mkbgraph.sparql import formats
 from mkbgraph.sparql.screen import QueryRefused, QueryRejected, QuerySyntaxError, QueryTooLong
 from mkbgraph.vocab import PREFIXES, bind_prefixes
 
 logger = logging.getLogger(__name__)
-
-#: SPARQL results format name -> media type (SELECT and ASK).
-RESULT_FORMATS: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-
-#: RDF format name -> media type, for CONSTRUCT and DESCRIBE (the worker holds the serialisers).
-GRAPH_FORMATS: dict[str, tuple[str]] = {
-    "turtle": ("text/turtle",),
-    "jsonld": ("application/ld+json",),
-    "ntriples": ("application/n-triples",),
-    "rdfxml": ("application/rdf+xml",),
-}
 
 _SPAWN_GRACE = 60.0  # seconds a worker may take to open its store and say ready
 
@@ -592,8 +577,8 @@ class QueryEngine:
         base: str = "",
         client: str = "app",
     ) -> Serialized:
-        """Run any query form and serialize it. ``fmt`` is a `RESULT_FORMATS` name (then
-        ``graph_fmt`` is the `GRAPH_FORMATS` name for a CONSTRUCT/DESCRIBE) or a graph format."""
+        """Run any query form and serialize it. ``fmt`` is a results format name (then
+        ``graph_fmt`` is the RDF format name for a CONSTRUCT/DESCRIBE) or a graph format."""
         results, graph = _formats(fmt, graph_fmt)
         reply = self._run(query, "body", results, graph, timeout, max_rows, client, base, ())
         return _serialized(reply, results, graph)
@@ -902,18 +887,17 @@ def _select_result(reply: _Reply) -> SelectResult:
 
 def _formats(fmt: str, graph_fmt: str | None) -> tuple[str | None, str | None]:
     """(results format, graph format) from the one or two names a caller gave."""
-    if fmt in RESULT_FORMATS:
-        return fmt, graph_fmt
-    if fmt not in GRAPH_FORMATS:
+    known = formats.BY_NAME.get(fmt)
+    if known is None:
         raise QueryRejected(f"unknown format {fmt!r}")
-    return None, fmt
+    return (fmt, graph_fmt) if known.kind == "results" else (None, fmt)
 
 
 def _serialized(reply: _Reply, results: str | None, graph: str | None) -> Serialized:
     if reply.form == "CONSTRUCT":
-        media = GRAPH_FORMATS[graph or "turtle"][0]
+        media = formats.BY_NAME[graph or "turtle"].media_type
     else:
-        media = RESULT_FORMATS[results or "json"]
+        media = formats.BY_NAME[results or "json"].media_type
     return Serialized(reply.body, media, reply.form, reply.truncated, reply.count)
 
 

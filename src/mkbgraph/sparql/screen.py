@@ -61,8 +61,11 @@ about 15 milliseconds for 100 KB.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from mkbgraph.errors import ServiceError
 
 #: Longest text screened at all; a longer one is refused with 413 before it is lexed.
 MAX_QUERY_CHARS = 100_000
@@ -93,8 +96,9 @@ UPDATE_KEYWORDS: tuple[str, ...] = (
 )
 
 
-class QueryRejected(Exception):
-    """A query this service will not run; ``status`` is the HTTP status, ``code`` a stable slug."""
+class QueryRejected(ServiceError):
+    """A query or request parameter this service will not run with; a 400 unless a subclass says
+    otherwise. ``line`` and ``column`` (1-based) point at the problem in the query text."""
 
     status = 400
     code = "bad_query"
@@ -109,31 +113,12 @@ class QueryRejected(Exception):
         status: int | None = None,
         code: str | None = None,
         title: str | None = None,
+        extra: Mapping[str, object] | None = None,
     ) -> None:
-        self.message = message
+        where = {"line": line, "column": column} if line is not None else {}
+        super().__init__(message, status=status, code=code, title=title, extra={**where, **(extra or {})})
         self.line = line
         self.column = column
-        # an error built on the spot (a framework 404, a 406) names its own status, code and title
-        if status is not None:
-            self.status = status
-        if code is not None:
-            self.code = code
-        if title is not None:
-            self.title = title
-        super().__init__(message)
-
-    def as_dict(self) -> dict[str, object]:
-        """The API's one error shape: ``{"error": {"status", "title", "detail", "code", ...}}``."""
-        error: dict[str, object] = {
-            "status": self.status,
-            "title": self.title,
-            "detail": self.message,
-            "code": self.code,
-        }
-        if self.line is not None:
-            error["line"] = self.line
-            error["column"] = self.column
-        return {"error": error}
 
 
 class QuerySyntaxError(QueryRejected):

@@ -28,32 +28,15 @@ from rdflib import Graph
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.network.metrics import layout, node_metrics
 from mkbgraph.network.projection import full_graph
-from mkbgraph.vocab import ID, MKB, sparql_prefix_block
-from mkbgraph.web.rendering import KIND_NAMES, Labels, local_path
+from mkbgraph.vocab import ID, KIND_BY_KEY, MKB, RELATION_BY_KEY, Kind, sparql_prefix_block
+from mkbgraph.web.rendering import Labels, local_path
 
-#: Node kind -> (colour, vis-network shape, Dutch name shown in the legend).
-KIND_STYLE: dict[str, tuple[str, str, str]] = {
-    "action": ("#2f6fb0", "dot", "actie"),
-    "organisation": ("#e08a1e", "square", "organisatie"),
-    "motion": ("#c0392b", "diamond", "motie"),
-    "request": ("#e35d6a", "triangleDown", "Kamervraag of toezegging"),
-    "instrument": ("#2e8b57", "triangle", "instrument"),
-    "regional_deal": ("#8e44ad", "hexagon", "regionale deal"),
-    "region": ("#7f5a3a", "star", "regio"),
-}
-#: Relation -> (Dutch edge label, colour).
-RELATION_STYLE: dict[str, tuple[str, str]] = {
-    "responsible": ("verantwoordelijk", "#e08a1e"),
-    "involved": ("betrokken", "#f0b76e"),
-    "funds": ("financiert", "#b8860b"),
-    "answers": ("beantwoordt", "#c0392b"),
-    "uses": ("gebruikt", "#2e8b57"),
-    "in_region": ("in regio", "#7f5a3a"),
-    "in_deal": ("in deal", "#8e44ad"),
-    "owns": ("eigenaar", "#999999"),
-    "executes": ("voert uit", "#777777"),
-    "partner": ("partner", "#bbbbbb"),
-}
+#: The kinds the view draws, in legend order; colour, shape and name come from the kinds table.
+VIEW_KINDS: tuple[Kind, ...] = tuple(
+    KIND_BY_KEY[k]
+    for k in ("action", "organisation", "motion", "request", "instrument", "regional-deal", "region")
+)
+_VIEW_KIND_KEYS = frozenset(kind.key for kind in VIEW_KINDS)
 COMMUNITY_COLOURS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
@@ -68,7 +51,7 @@ def project(graph: Graph) -> nx.MultiDiGraph:
     """The view's part of the network module's full graph: only the kinds the view draws
     (actions, organisations, requests, instruments, deals, regions)."""
     full = full_graph(graph)
-    keep = [n for n, kind in full.nodes(data="kind") if kind in KIND_STYLE]
+    keep = [n for n, kind in full.nodes(data="kind") if kind in _VIEW_KIND_KEYS]
     return full.subgraph(keep).copy()  # type: ignore[no-any-return]
 
 
@@ -148,7 +131,8 @@ def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) 
     net.node_ids = _IdList()  # pyvis tests membership in a list: quadratic at 100x the real data
     for iri, attrs in network.nodes(data=True):
         kind = attrs.get("kind", "")
-        colour, shape, _ = KIND_STYLE.get(kind, ("#888888", "dot", kind))
+        style = KIND_BY_KEY.get(kind) or Kind(kind, "", kind, kind)
+        colour, shape = style.colour, style.shape
         x, y = positions.get(iri, (0.0, 0.0))
         score = centrality.get(iri, 0.0)
         net.add_node(
@@ -165,7 +149,7 @@ def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) 
             {
                 "fullLabel": attrs.get("label") or iri,
                 "kind": kind,
-                "kindLabel": KIND_STYLE.get(kind, ("", "", KIND_NAMES.get(kind, kind)))[2],
+                "kindLabel": style.nl,
                 "path": local_path(iri) or "",
                 "themes": list(attrs.get("themes") or []),
                 "community": communities.get(iri, -1),
@@ -178,7 +162,9 @@ def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) 
     adjacency: dict[str, set[str]] = {iri: set() for iri in network.nodes}
     for number, (source, target, attrs) in enumerate(network.edges(data=True)):
         relation = attrs.get("relation", "")
-        label, colour = RELATION_STYLE.get(relation, (attrs.get("label") or relation, "#999999"))
+        known = RELATION_BY_KEY.get(relation)
+        label = known.verb if known and known.verb else attrs.get("label") or relation
+        colour = known.colour if known and known.verb else "#999999"
         # pyvis's Edge record, built directly: its add_edge lists every node for every edge
         # (quadratic: hours at 100x the real data); both ends are nodes of this network anyway
         net.edges.append(Edge(source, target, directed=True, label=label, color=colour).options)
@@ -406,8 +392,7 @@ def compact(
 def legend() -> list[dict[str, str]]:
     """Legend entries: kind, colour, shape and Dutch name."""
     return [
-        {"kind": kind, "color": colour, "shape": shape, "label": name}
-        for kind, (colour, shape, name) in KIND_STYLE.items()
+        {"kind": kind.key, "color": kind.colour, "shape": kind.shape, "label": kind.nl} for kind in VIEW_KINDS
     ]
 
 
@@ -424,7 +409,7 @@ def options_for(model: NetworkModel) -> dict[str, list[tuple[str, str]]]:
         "themes": sorted(model.theme_labels.items(), key=lambda x: x[1].casefold()),
         "motions": of_kind("motion"),
         "organisations": of_kind("organisation"),
-        "kinds": [(kind, name) for kind, (_, _, name) in KIND_STYLE.items()],
+        "kinds": [(kind.key, kind.nl) for kind in VIEW_KINDS],
     }
 
 

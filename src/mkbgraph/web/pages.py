@@ -26,9 +26,10 @@ from mkbgraph.config import Settings
 from mkbgraph.domain.follow_up import FOLLOW_UP_LABELS
 from mkbgraph.graph.load import ValidationReport, load_shapes, parse_files, validate
 from mkbgraph.graph.store import Snapshot
+from mkbgraph.sparql import formats
 from mkbgraph.sparql.engine import get_engine
 from mkbgraph.sparql.screen import QueryRejected
-from mkbgraph.vocab import ID, MKB, PREFIXES, bind_prefixes
+from mkbgraph.vocab import ID, MKB, PREFIXES, bind_prefixes, kind_of_iri
 from mkbgraph.web import key_players, views
 from mkbgraph.web.assets import register_assets, yasgui_available
 from mkbgraph.web.network_view import (
@@ -47,34 +48,15 @@ from mkbgraph.web.rendering import (
     ego_points,
     format_euro,
     iri_values,
-    kind_of,
     local_path,
     stacked_bars,
 )
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
-#: Suffix -> (rdflib serializer, media type): how a resource is served as RDF.
-RDF_FORMATS: dict[str, tuple[str, str]] = {
-    ".ttl": ("turtle", "text/turtle; charset=utf-8"),
-    ".jsonld": ("json-ld", "application/ld+json"),
-    ".nt": ("nt", "application/n-triples"),
-    ".rdf": ("pretty-xml", "application/rdf+xml"),
-}
-#: Accepted media type -> suffix ("" is the HTML page).
-ACCEPT: dict[str, str] = {
-    "text/html": "",
-    "application/xhtml+xml": "",
-    "text/turtle": ".ttl",
-    "application/x-turtle": ".ttl",
-    "application/ld+json": ".jsonld",
-    "application/n-triples": ".nt",
-    "application/rdf+xml": ".rdf",
-    "*/*": "",
-    "text/*": "",
-    "application/*": ".jsonld",
-}
-#: Suffixes of the tracer's data forms of one request.
+#: Media types a resource is offered in, the server's preference first: the page, then RDF.
+PAGE_MEDIA = ("text/html", "application/xhtml+xml")
+RESOURCE_OFFERS: tuple[str, ...] = (*PAGE_MEDIA, *(m for f in formats.RDF_FORMATS for m in f.media_types))
 DATA_SUFFIXES = (".csv", ".json")
 
 router = APIRouter(include_in_schema=False)
@@ -373,9 +355,9 @@ def _report(request: Request) -> ValidationReport:
     settings: Settings = request.app.state.settings
 
     def run() -> ValidationReport:
-        # pySHACL needs an in-memory graph: parse the snapshot's files (the served graph is a view)
+        # the SHACL engine reads an in-memory graph: parse the snapshot's files (the served graph is a view)
         data = parse_files([Path(f) for f in snapshot.files]).graph
-        return validate(data, load_shapes(settings.shapes_dir))
+        return validate(data, load_shapes(settings.shapes_dir), settings.shacl_engine)
 
     return _cache(request).get(snapshot, "report", run)
 
@@ -603,23 +585,10 @@ def network_data(request: Request, chosen: NetworkFilter = Depends(network_filte
 
 def _negotiate(accept: str) -> str | None:
     """The suffix for an Accept header ("" for HTML), or None when nothing offered is acceptable."""
-    if not accept.strip():
-        return ""
-    offers = []
-    for position, part in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        offers.append((-quality, position, media.lower()))
-    for negative_quality, _, media in sorted(offers):
-        if negative_quality < 0 and media in ACCEPT:
-            return ACCEPT[media]
-    return None
+    media = formats.best_match(accept, RESOURCE_OFFERS)
+    if media is None or media in PAGE_MEDIA:
+        return None if media is None else ""
+    return next(f.suffix for f in formats.RDF_FORMATS if media in f.media_types)
 
 
 def _describe(request: Request, iri: str) -> Graph:
@@ -650,7 +619,7 @@ def _exists(request: Request, iri: str) -> bool:
 
 
 def _split_suffix(rest: str) -> tuple[str, str]:
-    for suffix in (*RDF_FORMATS, *DATA_SUFFIXES):
+    for suffix in (*formats.BY_SUFFIX, *DATA_SUFFIXES):
         if rest.endswith(suffix):
             return rest[: -len(suffix)], suffix
     return rest, ""
@@ -679,7 +648,7 @@ def _dereference(request: Request, base: str, rest: str) -> Response:
     if not suffix:
         negotiated = _negotiate(request.headers.get("accept", ""))
         if negotiated is None:
-            offered = ", ".join(sorted({m for m in ACCEPT if "*" not in m}))
+            offered = ", ".join(RESOURCE_OFFERS)
             error = QueryRejected(
                 f"this resource is offered as: {offered}",
                 status=406,
@@ -688,10 +657,10 @@ def _dereference(request: Request, base: str, rest: str) -> Response:
             )
             return JSONResponse(error.as_dict(), status_code=406)
         suffix = negotiated
-    if suffix in RDF_FORMATS:
-        serializer, media = RDF_FORMATS[suffix]
-        body = _describe(request, iri).serialize(format=serializer, encoding="utf-8")
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
+    if suffix in formats.BY_SUFFIX:
+        fmt = formats.BY_SUFFIX[suffix]
+        body = _describe(request, iri).serialize(format=fmt.rdflib, encoding="utf-8")
+        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
     return _resource_page(request, iri, suffix)
 
 
@@ -700,14 +669,14 @@ def _resource_page(request: Request, iri: str, suffix: str) -> Response:
     snapshot = _snapshot(request)
     labels = _labels(request)
     entity = views.entity_detail(snapshot.store, labels, iri)
-    formats = {s.lstrip("."): local_path(iri) + s for s in RDF_FORMATS}  # type: ignore[operator]
+    downloads = {s.lstrip("."): local_path(iri) + s for s in formats.BY_SUFFIX}  # type: ignore[operator]
     common: dict[str, Any] = {
         "entity": entity,
         "permalink": iri,
         "query_link": query_link(entity.query),
         "network_link": network_link(iri),
-        "formats": formats,
-        "kind": KIND_NAMES.get(kind_of(iri), ""),
+        "formats": downloads,
+        "kind": KIND_NAMES.get(kind_of_iri(iri), ""),
     }
     row = next((r for r in _requests(request) if r.link.iri == iri), None)
     if row is not None:

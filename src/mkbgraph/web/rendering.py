@@ -16,34 +16,14 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from mkbgraph.graph.store import Store
-from mkbgraph.vocab import ID, MKB, PREFIXES, sparql_prefix_block
+from mkbgraph.vocab import ID, KIND_BY_KEY, KIND_TABLE, MKB, PREFIXES, kind_of_iri, sparql_prefix_block
 
 #: Preferred label properties, best first; Dutch before English before untagged.
 LABEL_PROPERTIES = ("skos:prefLabel", "rdfs:label", "dcterms:title", "foaf:name", "schema:name")
 LANGUAGES = ("nl", "en", "")
 
 #: Kind of a data resource (path segment after the data base) -> singular, readable Dutch name.
-KIND_NAMES: dict[str, str] = {
-    "action": "actie",
-    "instrument": "instrument",
-    "motion": "motie",
-    "request": "parlementair verzoek",
-    "document": "document",
-    "organisation": "organisatie",
-    "person": "persoon",
-    "post": "functie",
-    "region": "regio",
-    "regional-deal": "regionale deal",
-    "amount": "bedrag",
-    "quantity": "aantal",
-    "testimonial": "getuigenis",
-    "theme": "thema",
-    "action-line": "actielijn",
-    "section": "sectie",
-    "report": "rapport",
-    "source": "bron",
-    "scheme": "begrippenlijst",
-}
+KIND_NAMES: dict[str, str] = {kind.key: kind.nl for kind in KIND_TABLE}
 
 
 @dataclass(frozen=True)
@@ -129,14 +109,6 @@ def local_path(iri: str | Node | None) -> str | None:
         if text.startswith(base):
             return mount + text[len(base) :]
     return None
-
-
-def kind_of(iri: str | Node) -> str:
-    """The kind segment of a data IRI (``organisation`` for ``.../id/organisation/ezk``), else ``""``."""
-    text = str(iri)
-    if not text.startswith(str(ID)):
-        return "term" if text.startswith(str(MKB)) else ""
-    return text[len(str(ID)) :].split("/", 1)[0]
 
 
 def format_value(literal: Literal) -> str:
@@ -232,17 +204,6 @@ class EgoPoint:
     colour: str
 
 
-EGO_COLOURS = {
-    "action": "#2f6fb0",
-    "organisation": "#e08a1e",
-    "motion": "#c0392b",
-    "request": "#e35d6a",
-    "instrument": "#2e8b57",
-    "regional-deal": "#8e44ad",
-    "region": "#7f5a3a",
-}
-
-
 def ego_points(neighbours: list[tuple[str, str, str, str]], radius: float = 150.0) -> list[EgoPoint]:
     """(relation, label, href, iri) -> points evenly on a circle of `radius` around (0, 0)."""
     import math
@@ -259,7 +220,7 @@ def ego_points(neighbours: list[tuple[str, str, str, str]], radius: float = 150.
                 short,
                 href,
                 relation,
-                EGO_COLOURS.get(kind_of(iri), "#888888"),
+                KIND_BY_KEY[kind].colour if (kind := kind_of_iri(iri)) in KIND_BY_KEY else "#888888",
             )
         )
     return points

@@ -24,14 +24,13 @@ from mkbgraph.domain.follow_up import (
 )
 from mkbgraph.graph.stats import graph_stats
 from mkbgraph.graph.store import Snapshot, Store
-from mkbgraph.vocab import ID, MKB, sparql_prefix_block
+from mkbgraph.vocab import ID, MKB, kind_of_iri, sparql_prefix_block
 from mkbgraph.web.rendering import (
     KIND_NAMES,
     Labels,
     build_labels,
     format_euro,
     iri_values,
-    kind_of,
     local_path,
 )
 
@@ -212,7 +211,9 @@ def search_index(labels: Labels) -> list[SearchEntry]:
         path = local_path(iri)
         if path is None or not iri.startswith(str(ID)):
             continue
-        entries.append(SearchEntry(iri, label, tuple(labels.abbreviations.get(iri, ())), kind_of(iri), path))
+        entries.append(
+            SearchEntry(iri, label, tuple(labels.abbreviations.get(iri, ())), kind_of_iri(iri), path)
+        )
     return sorted(entries, key=lambda e: e.label.casefold())
 
 
