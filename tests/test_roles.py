@@ -25,6 +25,8 @@ from .test_network_graphs import PREFIX_BLOCK, THEMES
 CATALOGUE = Catalogue.load(PROJECT_ROOT / "queries")
 EZK = URIRef(PREFIXES["orgn"] + "ezk")
 BASIS = PREFIXES["basis"]
+ORG = "http://www.w3.org/ns/org#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +150,36 @@ def test_pages_mark_assumed_leads(client: TestClient) -> None:
     # the action led by KVK according to the report carries no marker for KVK
     kvk = client.get("/id/organisation/kvk").text
     assert "Genoemde actie" in kvk
+
+
+#: Stated roles whose quote names the organisation in another way, each with the reason.
+QUOTE_NAMES_OTHERWISE = {
+    # the box "We doen graag mee aan de match-tafels van Veluwe Portaal." is signed
+    # "Frank Bieze, directeur Bieze Food Group"
+    ("ins:veluwe-portaal", "orgn:bieze-food-group"),
+}
+
+
+def test_a_stated_role_is_backed_by_a_quote_that_names_the_organisation(graph: Graph) -> None:
+    """The quote names the organisation (a label or altLabel) or one of its posts (a minister)."""
+    prov = "http://www.w3.org/ns/prov#"
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    label_properties = [URIRef(skos + "prefLabel"), URIRef(skos + "altLabel"), URIRef(RDFS_LABEL)]
+
+    def names(node: URIRef) -> set[str]:
+        return {str(v).lower() for p in label_properties for v in graph.objects(node, p) if len(str(v)) > 1}
+
+    unnamed = []
+    for subject, statement in graph.subject_objects(MKB.qualifiedRole):
+        if (statement, MKB.basis, URIRef(BASIS + "stated")) not in graph:
+            continue
+        org = graph.value(statement, URIRef(prov + "agent"))
+        assert isinstance(org, URIRef)
+        known = names(org).union(*(names(post) for post in graph.subjects(URIRef(ORG + "postIn"), org)))
+        quote = str(
+            graph.value(graph.value(statement, URIRef(prov + "wasDerivedFrom")), URIRef(prov + "value"))
+        )
+        short = (graph.namespace_manager.normalizeUri(subject), graph.namespace_manager.normalizeUri(org))
+        if not any(name in quote.lower() for name in known) and short not in QUOTE_NAMES_OTHERWISE:
+            unnamed.append(f"{short}: {quote[:80]}")
+    assert unnamed == []
