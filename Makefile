@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The SPARQL editor (YASGUI) comes from npm when package.json is there.
 NODE_STAMP := $(if $(wildcard package.json),node_modules/.installed,)
 
-.PHONY: install run test lint format validate stats coverage bench browser proxy libseccomp clean
+.PHONY: install run test lint format validate stats coverage bench browser proxy libseccomp screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ stats: install
 
 coverage: install
 	$(BIN)/mkbgraph coverage
+
+# Screenshots of every page type, the phone views and the network (the browser tests, which
+# otherwise write them to a temporary folder) into test-output/screenshots/ to look at.
+screenshots: install browser
+	MKBGRAPH_SCREENSHOTS=$(CURDIR)/test-output/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/test_web_browser.py tests/test_web_tasks.py
 
 bench: install
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done

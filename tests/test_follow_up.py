@@ -58,4 +58,10 @@ def test_the_command_line_gives_the_same_verdicts(client: TestClient) -> None:
     web = {row["iri"]: row["follow_up"] for row in client.get("/motions.json").json()["requests"]}
     assert cli == web
     csv_result = CliRunner().invoke(cli_app, ["motions", "--csv"])
-    assert csv_result.exit_code == 0 and csv_result.stdout.splitlines()[0].startswith("iri,label,kind")
+    assert csv_result.exit_code == 0 and csv_result.stdout.splitlines()[0].startswith(
+        "Verzoek,Soort,Kamerstuk"
+    )
+    # one writer: the command line's CSV is the page's, byte for byte (both dialects)
+    assert csv_result.stdout_bytes == client.get("/motions.csv").content
+    excel = CliRunner().invoke(cli_app, ["motions", "--csv", "--excel"])
+    assert excel.stdout_bytes == client.get("/motions.csv?dialect=excel-nl").content

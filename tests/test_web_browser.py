@@ -113,7 +113,7 @@ class Recorder:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[tuple[object, Recorder]]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="nl-NL")  # type: ignore[attr-defined]
     tab = context.new_page()
     recorder = Recorder(tab)
     yield tab, recorder
@@ -139,7 +139,7 @@ def test_network_renders_filters_searches_and_opens_panel(
     page: tuple[object, Recorder], real_server: str
 ) -> None:
     tab, recorder = page
-    tab.goto(f"{real_server}/network")  # type: ignore[attr-defined]
+    tab.goto(f"{real_server}/network?view=all")  # type: ignore[attr-defined]
     _wait_for_network(tab)
     everything = _drawn_nodes(tab)
     assert everything > 20
@@ -159,7 +159,7 @@ def test_network_renders_filters_searches_and_opens_panel(
     assert tab.evaluate("window.mkbNetwork.network.getSelectedNodes()") == [ID + "organisation/ezk"]  # type: ignore[attr-defined]
     assert "Economische Zaken" in tab.inner_text("#panel-body")  # type: ignore[attr-defined]
     # clicking a node opens the panel with its link
-    tab.goto(f"{real_server}/network")  # type: ignore[attr-defined]
+    tab.goto(f"{real_server}/network?view=all")  # type: ignore[attr-defined]
     _wait_for_network(tab)
     node = tab.evaluate(  # type: ignore[attr-defined]
         """() => { const net = window.mkbNetwork.network; const id = window.mkbNetwork.data.nodes[0].id;
@@ -256,7 +256,7 @@ def test_sparql_editor_without_javascript_is_a_form(browser: object, real_server
 
 def test_hostile_labels_stay_text_in_the_network(page: tuple[object, Recorder], hostile_server: str) -> None:
     tab, recorder = page
-    tab.goto(f"{hostile_server}/network")  # type: ignore[attr-defined]
+    tab.goto(f"{hostile_server}/network?view=all")  # type: ignore[attr-defined]
     _wait_for_network(tab)
     tab.fill("#network-search", "Ministerie")  # type: ignore[attr-defined]
     tab.press("#network-search", "Enter")  # type: ignore[attr-defined]

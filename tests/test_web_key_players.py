@@ -169,13 +169,14 @@ def test_the_hub_of_a_star_ranks_first_on_every_centrality(star: TestClient) -> 
 
 
 def test_the_ranking_shows_the_hubs_figures(star: TestClient) -> None:
-    ranking = get_page(star).table("Organisaties naar PageRank")
-    columns = dict(zip(ranking.headers, ranking.rows[0], strict=True))
+    ranking = get_page(star).table("Organisaties naar Gewogen graad")  # the default: shared actions
+    headers = [h.removesuffix(" ▼") for h in ranking.headers]
+    columns = dict(zip(headers, ranking.rows[0], strict=True))
     assert columns["Graad"] == "4" and columns["Gewogen graad"] == "4"
-    assert columns["Tussenliggendheid"] == "1.000"
+    assert columns["Tussenliggendheid"] == "1,000"  # Dutch decimals on a Dutch page
     assert columns["Trekt"] == "5" and columns["Partner in"] == "0" and columns["Trekt alleen"] == "1"
-    spoke = dict(zip(ranking.headers, ranking.rows[1], strict=True))
-    assert spoke["Graad"] == "1" and spoke["Tussenliggendheid"] == "0.000" and spoke["Partner in"] == "1"
+    spoke = dict(zip(headers, ranking.rows[1], strict=True))
+    assert spoke["Graad"] == "1" and spoke["Tussenliggendheid"] == "0,000" and spoke["Partner in"] == "1"
 
 
 def test_sorting_by_partnership_puts_a_spoke_first(star: TestClient) -> None:
@@ -216,7 +217,7 @@ def test_gaps_of_the_star(star: TestClient) -> None:
 
 def test_communities_are_listed_with_members_and_themes(star: TestClient) -> None:
     page = get_page(star)
-    communities = next(t for t in page.tables if "gemeenschappen" in t.caption)
+    communities = next(t for t in page.tables if "gemeenschap" in t.caption)
     members = " ".join(row[2] for row in communities.rows)
     for name in ["Hub Ministerie (HUB)", *(f"Spaak {i}" for i in range(1, 5))]:
         assert name in members
@@ -277,14 +278,25 @@ def test_the_page_links_to_the_network_and_the_data(star: TestClient) -> None:
         response = star.get(href)
         assert response.status_code == 200 and response.headers["content-type"].startswith(media), href
     rows = list(csv.DictReader(io.StringIO(star.get("/api/network/key-players?theme=t1&format=csv").text)))
-    assert rows[0]["iri"] == iri("orgn:hub") and rows[0]["rank"] == "1" and rows[0]["leads"] == "5"
-    assert rows[0]["betweenness_approximate"] == "False"
+    assert rows[0]["Adres (IRI)"] == iri("orgn:hub") and rows[0]["Positie"] == "1" and rows[0]["Trekt"] == "5"
+    assert rows[0]["Tussenpositie geschat"] == "false"
     gaps = list(csv.DictReader(io.StringIO(star.get("/api/network/gaps?theme=t1&format=csv").text)))
-    assert {"gap": "solo_action", "iri": iri("act:solo"), "related_iris": iri("orgn:hub")}.items() <= gaps[
-        0
-    ].items()
+    expected = {
+        "Soort gat": "solo_action",
+        "Adres (IRI)": iri("act:solo"),
+        "Verwante adressen (IRI)": iri("orgn:hub"),
+    }
+    assert expected.items() <= gaps[0].items()
     members = list(csv.DictReader(io.StringIO(star.get("/api/network/communities?format=csv").text)))
-    assert {m["iri"] for m in members} == {iri("orgn:hub"), *(iri(f"orgn:s{i}") for i in range(1, 5))}
+    assert {m["Adres (IRI)"] for m in members} == {iri("orgn:hub"), *(iri(f"orgn:s{i}") for i in range(1, 5))}
+    # the Excel-NL variant, one click away on the page: semicolons, a BOM, ja/nee
+    excel = star.get("/api/network/key-players?theme=t1&format=excel-nl")
+    assert "/api/network/key-players?theme=t1&format=excel-nl" in hrefs
+    assert excel.content.startswith(b"\xef\xbb\xbfPositie;Adres (IRI);Naam;")
+    assert (
+        "key-players-excel-nl.csv" in excel.headers["content-disposition"]
+        or "excel-nl.csv" in excel.headers["content-disposition"]
+    )
 
 
 def test_the_api_refuses_an_unknown_table_format(star: TestClient) -> None:
@@ -326,7 +338,7 @@ def test_the_bridge_between_two_groups(tmp_path: Path) -> None:
         assert row[4] == "Organisatie C – Organisatie D (1 actie)"
         ranking = get_page(client, f"{PAGE}?sort=betweenness").table("Organisaties naar Tussenliggendheid")
         assert {ranking.rows[0][1], ranking.rows[1][1]} == {"Organisatie C", "Organisatie D"}
-        communities = next(t for t in get_page(client).tables if "gemeenschappen" in t.caption)
+        communities = next(t for t in get_page(client).tables if "gemeenschap" in t.caption)
         assert sorted(row[2] for row in communities.rows) == [
             "Organisatie A, Organisatie B, Organisatie C",
             "Organisatie D, Organisatie E, Organisatie F",

@@ -165,11 +165,15 @@ def test_motion_page_lists_answering_action_and_responsible_ministry(client: Tes
 def test_motion_page_data_forms(client: TestClient) -> None:
     answer = client.get("/id/motion/kst-35074-45.json").json()
     assert answer["request"]["follow_up"] == "answered"
-    assert [a["action"] for a in answer["actions"]] == [ID + "action/slim-regeling"]
-    assert answer["actions"][0]["lead"] == "Ministerie van Economische Zaken en Klimaat"
+    assert [a["action_iri"] for a in answer["actions"]] == [ID + "action/slim-regeling"]
+    assert answer["actions"][0]["lead"] == ["Ministerie van Economische Zaken en Klimaat"]
+    assert answer["actions"][0]["amounts"] == ["48000000"]
     rows = list(csv.DictReader(io.StringIO(client.get("/id/motion/kst-35074-45.csv").text)))
-    assert rows[0]["action_label"] == "Subsidieregeling SLIM voor leren in het mkb"
-    assert rows[0]["amounts_eur"].startswith("48000000")
+    assert rows[0]["Actie"] == "Subsidieregeling SLIM voor leren in het mkb"
+    assert rows[0]["Bedragen (euro)"] == "48000000"
+    assert rows[0]["Opvolging"] == "opgevolgd"
+    excel = client.get("/id/motion/kst-35074-45.csv", params={"dialect": "excel-nl"}).content
+    assert excel.startswith(b"\xef\xbb\xbfVerzoek;Opvolging;Actie;")
 
 
 def test_motion_list_computes_follow_up_and_filters(client: TestClient) -> None:
@@ -182,13 +186,13 @@ def test_motion_list_computes_follow_up_and_filters(client: TestClient) -> None:
     only_none = client.get("/motions.json", params={"follow_up": "none"}).json()["requests"]
     assert [r["label"] for r in only_none] == ["Motie Graus over energie"]
     by_text = client.get("/motions", params={"q": "wiersma"}).text
-    assert "1 parlementaire verzoeken" in by_text
+    assert "1 parlementair verzoek<" in by_text
     kinds = client.get("/motions.json", params={"kind": "toezegging"}).json()["requests"]
     assert [r["kind"] for r in kinds] == ["toezegging"]
     ordered = client.get("/motions.json", params={"sort": "label", "order": "desc"}).json()["requests"]
     assert [r["label"] for r in ordered] == sorted((r["label"] for r in ordered), reverse=True)
     table = list(csv.DictReader(io.StringIO(client.get("/motions.csv").text)))
-    assert {r["follow_up"] for r in table} == {"answered", "none", "partly"}
+    assert {r["Opvolging"] for r in table} == {"opgevolgd", "geen opvolging vastgelegd", "deels opgevolgd"}
 
 
 def test_motion_list_rejects_bad_parameters(client: TestClient) -> None:

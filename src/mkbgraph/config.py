@@ -6,9 +6,10 @@ Every setting is documented in the README table; a test fails when one is not.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,10 @@ class Settings(BaseSettings):
         "turbo",
         description="SHACL engine: pyshacl-turbo (fast, the default) or pySHACL (the reference; "
         "the tests hold both to the same report).",
+    )
+    public_base_url: str = Field(
+        "",
+        description="The site's public address (e.g. https://mkbgraph.example.nl) used in redirects, the Service Description, VoID and API links; empty: the address the server listens on (never the request's Host header).",
     )
     host: str = Field("127.0.0.1", description="Address `serve` binds to.")
     http_max_age: int = Field(
@@ -138,6 +143,21 @@ class Settings(BaseSettings):
         ge=0,
         description="Force-layout iterations of the network view (computed once per graph; capped by a work budget on large graphs).",
     )
+
+
+def public_base(settings: Settings, scope: Mapping[str, Any]) -> str:
+    """The site's public base URL, without a trailing slash.
+
+    The configured `public_base_url` when set; else the scheme and the address the server itself
+    listens on (the ASGI scope's ``server``). Never the request's ``Host`` header: a client could
+    put any name there, and it would end up in descriptions others cache and follow."""
+    if settings.public_base_url:
+        return settings.public_base_url.rstrip("/")
+    host, port = scope.get("server") or (settings.host, settings.port)
+    scheme = scope.get("scheme", "http")
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    address = host if port in (None, default_port) else f"{host}:{port}"
+    return f"{scheme}://{address}{scope.get('root_path', '')}"
 
 
 @lru_cache(maxsize=1)

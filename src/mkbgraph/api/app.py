@@ -35,6 +35,7 @@ from mkbgraph.config import Settings, get_settings
 from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import LiveGraph, ReloadOutcome
 from mkbgraph.web.pages import error_page
+from mkbgraph.web.security import SECURITY_HEADERS
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, live: LiveGraph | None = None) 
             "endpoint, canned queries, network analytics and browsable pages."
         ),
         lifespan=_lifespan,
+        docs_url=None,  # /docs and /redoc are served by the web layer with local assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.live = live
@@ -162,7 +165,9 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     logger.exception("unexpected error %s on %s %s", incident, request.method, request.url.path)
     if request.url.path.startswith(("/sparql", "/api")):
         detail = f"an unexpected error occurred; it was logged as {incident}"
-        return _error_json(500, "Internal error", detail, "internal_error")
+        response = _error_json(500, "Internal error", detail, "internal_error")
+        response.headers.update(SECURITY_HEADERS)  # answered outside the middleware stack
+        return response
     return await anyio.to_thread.run_sync(error_page, request, 500, incident)
 
 

@@ -26,6 +26,9 @@ from mkbgraph.api.models import (
     PathAnswer,
     StatsAnswer,
 )
+from mkbgraph.domain.csv_export import dialect_named
+from mkbgraph.domain.csv_export import filename as csv_filename
+from mkbgraph.domain.csv_export import media_type as csv_media_type
 from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.network.export import EXPORT_FORMATS, export_graph
@@ -47,7 +50,7 @@ THEME_HELP = (
     "Only this theme: its IRI, label, number or slug (e.g. `Digitalisering`, `3`, `theme:digitalisering`). "
     "Leave out for all themes."
 )
-FORMAT_HELP = "`json` (default) or `csv`: one row per organisation, gap or community member."
+FORMAT_HELP = "`json` (default), `csv` or `excel-nl` (CSV for Excel with Dutch settings): one row per organisation, gap or community member."
 NAME_HELP = "A resource: IRI, prefixed name (`orgn:kvk`), label, abbreviation or slug, case-insensitive."
 
 router = APIRouter(prefix="/api/network", tags=[TAG])
@@ -121,7 +124,7 @@ def _envelope(result: NetworkAnalysis, body: dict[str, Any]) -> dict[str, Any]:
 
 
 TableFormat = Annotated[str, Query(description=FORMAT_HELP)]
-TABLE_FORMATS = ("json", "csv")
+TABLE_FORMATS = ("json", "csv", "excel-nl")
 
 
 def _answer(
@@ -135,10 +138,13 @@ def _answer(
     if form == "json":
         return _envelope(result, body)
     rows, columns, filename = table
+    dialect = dialect_named(form)  # csv, or excel-nl: semicolons and a BOM for Excel with Dutch settings
     return Response(
-        to_csv(rows(body), columns),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        to_csv(rows(body), columns, dialect),
+        media_type=csv_media_type(dialect),
+        headers={
+            "Content-Disposition": f'inline; filename="{csv_filename(filename.removesuffix(".csv"), dialect)}"'
+        },
     )
 
 

@@ -34,7 +34,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from mkbgraph.api.models import ErrorBody, QueryAnswer, QueryList
-from mkbgraph.config import Settings
+from mkbgraph.config import Settings, public_base
 from mkbgraph.errors import ServiceError
 from mkbgraph.graph.store import SelectResult, Snapshot
 from mkbgraph.sparql import formats
@@ -48,6 +48,7 @@ from mkbgraph.sparql.engine import (
 )
 from mkbgraph.sparql.screen import QueryRejected, refuse_update
 from mkbgraph.vocab import MKB, PREFIXES, SD, VOID, bind_prefixes
+from mkbgraph.web.service_pages import endpoint_page, wants_html
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
@@ -337,18 +338,9 @@ def client_of(request: Request) -> str:
 
 
 def endpoint_url(request: Request) -> str:
-    """This endpoint's URL: the base IRI of relative IRIs in a query (read from the scope, as
-    Starlette's ``base_url`` would give it, without building URL objects on every query)."""
-    scope = request.scope
-    host = ""
-    for name, value in scope.get("headers", ()):
-        if name == b"host":
-            host = value.decode("latin-1")
-            break
-    if not host:
-        server = scope.get("server") or ("localhost", 80)
-        host = f"{server[0]}:{server[1]}"
-    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/sparql"
+    """This endpoint's URL: the base IRI of relative IRIs in a query (the public base URL,
+    never the Host header a client sent)."""
+    return public_base(request.app.state.settings, request.scope) + "/sparql"
 
 
 async def _answer(request: Request, values: dict[str, list[str]]) -> Response:
@@ -419,7 +411,7 @@ async def sparql_get(
     SELECT/ASK, Turtle for CONSTRUCT/DESCRIBE). CORS is open, so YASGUI pages elsewhere work."""
     values = _protocol_values(request.query_params.multi_items())
     if "query" not in values and "update" not in values:
-        return service_description(request)
+        return endpoint_page(request) if wants_html(request) else service_description(request)
     return await _answer(request, values)
 
 
@@ -504,7 +496,7 @@ _descriptions_lock = threading.Lock()
 
 def _described(kind: str, request: Request, build: Callable[[Snapshot, str], Graph]) -> Graph:
     snapshot: Snapshot = request.app.state.live.current
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request.app.state.settings, request.scope)
     key = (kind, snapshot.version, base)
     with _descriptions_lock:
         graph = _descriptions.get(key)
@@ -663,7 +655,10 @@ def well_known_void(
 def dataset_description(
     request: Request, format: Annotated[str | None, Query(description="turtle, jsonld, nt or rdfxml.")] = None
 ) -> Response:
-    """The same description as ``/.well-known/void``; ``/dataset`` is the dataset's own IRI."""
+    """The same description as ``/.well-known/void``; ``/dataset`` is the dataset's own IRI (a
+    browser gets a page that links the formats)."""
+    if wants_html(request):
+        return endpoint_page(request, "dataset")
     return _rdf_response(_described("void", request, _void_graph), request)
 
 
@@ -696,7 +691,7 @@ def _links(canned: CannedQuery, base: str) -> dict[str, str]:
 def list_queries(request: Request) -> JSONResponse:
     """Every canned query: name, titles, Dutch and English descriptions, audience, tags, query form,
     parameters (name, type, required, example, description) and links to run it."""
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request.app.state.settings, request.scope)
     catalogue = get_catalogue(request.app)
     items = [{**q.as_dict(), **_links(q, base)} for q in (catalogue.queries[n] for n in catalogue.names())]
     return JSONResponse({"count": len(items), "queries": items})

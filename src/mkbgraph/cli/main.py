@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -238,48 +238,50 @@ def coverage(
 def run_motions(settings: Settings) -> list[dict[str, object]]:
     """Every motion, question and commitment with its follow-up, as the tracer (/motions) has it:
     the rule of `mkbgraph.domain.follow_up`."""
+    return [row.as_dict() for row in _motion_rows(settings)]
+
+
+def _motion_rows(settings: Settings) -> list[Any]:
     from mkbgraph.graph.store import LiveGraph
     from mkbgraph.web import views
 
     snapshot = LiveGraph(settings).current
-    rows = views.requests(snapshot.store, views.build_labels(snapshot.store))
-    return [row.as_dict() for row in rows]
+    return views.requests(snapshot.store, views.build_labels(snapshot.store))
 
 
 @app.command()
 def motions(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (one row per request).")] = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Print CSV (one row per request), as /motions.csv.")
+    ] = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="With --csv: for Excel with Dutch settings (semicolons, BOM).")
+    ] = False,
 ) -> None:
-    """Motions, questions and commitments with their follow-up: answered, partly or none recorded."""
-    import csv
-
+    """Motions, questions and commitments with their follow-up: followed up, partly or none recorded."""
     from mkbgraph.config import get_settings
-    from mkbgraph.domain.follow_up import FOLLOW_UP_LABELS
+    from mkbgraph.domain.csv_export import EXCEL_NL, STANDARD, write_csv
     from mkbgraph.graph.load import LoadError
     from mkbgraph.graph.store import InvalidGraphError
+    from mkbgraph.web.views import REQUEST_COLUMNS
 
     try:
-        rows = run_motions(get_settings())
+        rows = _motion_rows(get_settings())
     except (LoadError, InvalidGraphError) as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     if as_json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
         return
     if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\r\n")
-        writer.writerow(["iri", "label", "kind", "date", "status", "kamerstuk", "follow_up"])
-        for row in rows:
-            writer.writerow(
-                [row[k] for k in ("iri", "label", "kind", "date", "status", "kamerstuk", "follow_up")]
-            )
+        body = write_csv([row.csv_row() for row in rows], REQUEST_COLUMNS, EXCEL_NL if excel else STANDARD)
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
         return
     table = Table("motie / verzoek", "soort", "datum", "opvolging")
     for row in rows:
-        table.add_row(
-            str(row["label"]), str(row["kind"]), str(row["date"]), FOLLOW_UP_LABELS[str(row["follow_up"])]
-        )
+        table.add_row(row.link.label, row.kind, row.date, row.follow_up_label)
     console.print(table)
 
 

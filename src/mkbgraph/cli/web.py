@@ -28,6 +28,7 @@ def render_network_html(
     from markupsafe import Markup
     from rdflib import URIRef
 
+    from mkbgraph.domain.i18n import translator
     from mkbgraph.graph.store import build_snapshot
     from mkbgraph.web.assets import STATIC_DIR
     from mkbgraph.web.network_view import (
@@ -45,7 +46,7 @@ def render_network_html(
     labels = build_labels(snapshot.store)
     model = build_model_for(snapshot, labels)
     chosen = NetworkFilter(focus=focus, depth=depth, theme=theme, kinds=kinds)
-    data = page_data(model, chosen)
+    data = page_data(model, chosen, labels)
     data.update({"standalone": True, "colour": colour, "size": size})
     vis = vis_asset_dir()
     inline = {
@@ -67,6 +68,9 @@ def render_network_html(
         standalone=True,
         inline_assets=inline,
         version=snapshot.version,
+        view="all",
+        t=translator("nl"),
+        lang="nl",
     )
 
 

@@ -8,7 +8,6 @@ there; JSON keeps them as lists. Every writer returns bytes, so the CLI and the 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+
+from mkbgraph.domain.csv_export import Column, write_csv
 
 #: What joins list values in formats that cannot hold lists (IRIs never contain it).
 LIST_SEPARATOR = " "
@@ -64,24 +65,25 @@ CSV_COLUMNS = ("source", "target", "source_label", "target_label")
 
 
 def to_csv(graph: nx.Graph) -> bytes:
-    """One row per edge: source, target, their labels, then every edge attribute (lists joined)."""
+    """One row per edge: source, target, their labels, then every edge attribute (lists joined).
+
+    Written by the one CSV writer, with the column names as headers: this is an edge list for
+    graph tools (Gephi reads ``source``/``target``), not a table for people."""
     flat = scalar_copy(graph)
     edges = list(flat.edges(data=True))
     attributes = sorted({key for *_, data in edges for key in data})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, *attributes])
-    for source, target, data in edges:
-        writer.writerow(
-            [
-                source,
-                target,
-                flat.nodes[source].get("label", ""),
-                flat.nodes[target].get("label", ""),
-                *(data.get(key, "") for key in attributes),
-            ]
-        )
-    return buffer.getvalue().encode("utf-8")
+    columns = tuple(Column(name, name) for name in (*CSV_COLUMNS, *attributes))
+    rows = (
+        {
+            "source": source,
+            "target": target,
+            "source_label": flat.nodes[source].get("label", ""),
+            "target_label": flat.nodes[target].get("label", ""),
+            **{key: data.get(key, "") for key in attributes},
+        }
+        for source, target, data in edges
+    )
+    return write_csv(rows, columns)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
+from mkbgraph.domain.labels import DEFAULT_LANGUAGE, pick_label
 from mkbgraph.vocab import (
     ASSUMED,
     KIND_TABLE,
@@ -104,18 +105,11 @@ def _literal_nl_first(values: Iterable[object]) -> str | None:
     return str(literals[0]) if literals else None
 
 
-def resource_label(graph: Graph, iri: URIRef) -> str:
-    """Dutch label: skos:prefLabel@nl, else rdfs:label@nl, else any label, else the IRI's last segment."""
-    for predicate in (SKOS.prefLabel, RDFS.label):
-        values = list(graph.objects(iri, predicate))
-        nl = [v for v in values if isinstance(v, Literal) and v.language == "nl"]
-        if nl:
-            return str(sorted(nl, key=str)[0])
-    for predicate in (SKOS.prefLabel, RDFS.label):
-        label = _literal_nl_first(graph.objects(iri, predicate))
-        if label:
-            return label
-    return str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+def resource_label(graph: Graph, iri: URIRef, language: str = DEFAULT_LANGUAGE) -> str:
+    """The label the one picker (`mkbgraph.domain.labels`) chooses, else the IRI's last segment."""
+    candidates = [(str(p), o) for p in (SKOS.prefLabel, RDFS.label) for o in graph.objects(iri, p)]
+    label = pick_label(candidates, language)  # type: ignore[arg-type]
+    return label or str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def resource_abbr(graph: Graph, iri: URIRef) -> str:

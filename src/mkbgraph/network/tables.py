@@ -7,10 +7,9 @@ wants one row per thing. Each function here turns one answer into rows of equal 
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from mkbgraph.domain.csv_export import STANDARD, Column, CsvDialect, write_csv
 from mkbgraph.network.export import LIST_SEPARATOR
 
 #: The columns of the key-players table, in order.
@@ -84,10 +83,41 @@ def community_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
-    """The rows as UTF-8 CSV with a header row (a header only when there are no rows)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="raise")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+#: Column key -> (Dutch header, English header) of the tables people open in a spreadsheet.
+HEADERS: dict[str, tuple[str, str]] = {
+    "rank": ("Positie", "Rank"),
+    "iri": ("Adres (IRI)", "Address (IRI)"),
+    "label": ("Naam", "Name"),
+    "abbr": ("Afkorting", "Abbreviation"),
+    "classification": ("Soort organisatie", "Kind of organisation"),
+    "actions": ("Acties", "Actions"),
+    "leads": ("Trekt", "Leads"),
+    "partners": ("Partner bij", "Partner in"),
+    "solo": ("Alleen getrokken", "Led alone"),
+    "degree": ("Verbindingen", "Degree"),
+    "weighted_degree": ("Gedeelde acties (gewogen)", "Weighted degree"),
+    "betweenness": ("Tussenpositie (betweenness)", "Betweenness"),
+    "pagerank": ("PageRank", "PageRank"),
+    "eigenvector": ("Eigenvectorcentraliteit", "Eigenvector centrality"),
+    "betweenness_approximate": ("Tussenpositie geschat", "Betweenness approximate"),
+    "gap": ("Soort gat", "Gap"),
+    "theme": ("Thema", "Theme"),
+    "kind": ("Soort", "Kind"),
+    "related_iris": ("Verwante adressen (IRI)", "Related addresses (IRI)"),
+    "related_labels": ("Verwante namen", "Related names"),
+    "community": ("Gemeenschap", "Community"),
+    "size": ("Omvang", "Size"),
+    "dominant_themes": ("Belangrijkste thema's", "Dominant themes"),
+}
+
+
+def to_csv(
+    rows: list[dict[str, Any]], columns: tuple[str, ...], dialect: CsvDialect = STANDARD, language: str = "nl"
+) -> bytes:
+    """The rows as CSV through the one writer (`mkbgraph.domain.csv_export`): readable headers,
+    a header only when there are no rows; ``dialect`` EXCEL_NL for Excel with Dutch settings."""
+    unknown = {key for row in rows for key in row} - set(columns)
+    if unknown:
+        raise ValueError(f"rows have columns the table does not: {sorted(unknown)}")
+    table = tuple(Column(c, *HEADERS.get(c, (c, c))) for c in columns)
+    return write_csv(rows, table, dialect, language)

@@ -1,16 +1,17 @@
 """Serving browser assets from installed packages: nothing is fetched from a CDN, nothing copied.
 
-vis-network comes from the installed pyvis wheel (which ships it under ``pyvis/lib``); YASGUI from
-``node_modules/@zazuko/yasgui/build`` (installed by ``npm ci``). Our own CSS and JS live in
+vis-network comes from the installed pyvis wheel (which ships it under ``pyvis/lib``); YASGUI,
+Swagger UI and ReDoc from ``node_modules`` (installed by ``npm ci`` from package.json). Our own CSS and JS live in
 ``web/static``. Each asset is a fixed name -> file table entry, so no request can name a path.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from mkbgraph.config import Settings
@@ -20,7 +21,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 YASGUI_BUILD = Path("@zazuko") / "yasgui" / "build"
 
 #: Public name -> (where the file is, media type).
-MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+MEDIA_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".png": "image/png",
+}
 
 
 def yasgui_dir(settings: Settings) -> Path:
@@ -43,7 +48,26 @@ def asset_table(settings: Settings) -> dict[str, Path]:
         "vis-network.css": vis / "vis-network.css",
         "yasgui.min.js": yasgui / "yasgui.min.js",
         "yasgui.min.css": yasgui / "yasgui.min.css",
+        "swagger-ui-bundle.js": settings.node_modules_dir / "swagger-ui-dist" / "swagger-ui-bundle.js",
+        "swagger-ui.css": settings.node_modules_dir / "swagger-ui-dist" / "swagger-ui.css",
+        "redoc.standalone.js": settings.node_modules_dir / "redoc" / "bundles" / "redoc.standalone.js",
     }
+
+
+#: Served-time edits of a package's file: (text in the file, what it becomes). ReDoc's sidebar
+#: always shows a logo from the vendor's CDN; offline that is a refused request, so it becomes an
+#: empty ``data:`` image. The installed file is not touched.
+REWRITES: dict[str, tuple[tuple[bytes, bytes], ...]] = {
+    "redoc.standalone.js": ((b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"data:,"),),
+}
+
+
+@lru_cache(maxsize=4)
+def _rewritten(path: Path, name: str, mtime: float) -> bytes:
+    body = path.read_bytes()
+    for old, new in REWRITES[name]:
+        body = body.replace(old, new)
+    return body
 
 
 def register_assets(app: FastAPI) -> None:
@@ -53,12 +77,13 @@ def register_assets(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/assets/{name}", include_in_schema=False)
-    def asset(name: str) -> FileResponse:
+    def asset(name: str) -> Response:
         path = table.get(name)
         if path is None or not path.is_file():
             raise HTTPException(404, f"no asset {name!r} (is the package that ships it installed?)")
-        return FileResponse(
-            path,
-            media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
+        media_type = MEDIA_TYPES.get(path.suffix, "application/octet-stream")
+        headers = {"Cache-Control": "public, max-age=86400"}
+        if name in REWRITES:
+            body = _rewritten(path, name, path.stat().st_mtime)
+            return Response(body, media_type=media_type, headers=headers)
+        return FileResponse(path, media_type=media_type, headers=headers)

@@ -43,6 +43,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("solo", "Trekt alleen", "acties die zij trekt zonder partner", 0),
 )
 SORTS = {metric.field: metric for metric in METRICS}
+#: The ranking a visitor sees first: shared actions, a count anyone can check against the list of
+#: actions (PageRank put an organisation with one action third; it stays one click away).
+DEFAULT_SORT = "weighted_degree"
 SORT_PATTERN = "^(" + "|".join(SORTS) + ")$"
 #: The ranking table shows this many organisations; the CSV and JSON forms have them all.
 TABLE_ROWS = 100
@@ -80,6 +83,9 @@ def api_links(slug: str) -> dict[str, str]:
     return {
         "key_players_json": f"/api/network/key-players{query}",
         "key_players_csv": f"/api/network/key-players{query}{joiner}format=csv",
+        "key_players_excel": f"/api/network/key-players{query}{joiner}format=excel-nl",
+        "gaps_excel": f"/api/network/gaps{query}{joiner}format=excel-nl",
+        "communities_excel": "/api/network/communities?format=excel-nl",
         "gaps_json": f"/api/network/gaps{query}",
         "gaps_csv": f"/api/network/gaps{query}{joiner}format=csv",
         "communities_json": "/api/network/communities",
@@ -126,11 +132,13 @@ def page_context(result: NetworkAnalysis, theme: str, sort: str) -> dict[str, An
 def key_players_page(
     request: Request,
     theme: str = Query("", max_length=200, description="Theme slug, label, number or IRI; empty for all."),
-    sort: str = Query("pagerank", pattern=SORT_PATTERN),
+    sort: str = Query(DEFAULT_SORT, pattern=SORT_PATTERN),
 ) -> HTMLResponse:
     """Rankings, roles, coordination gaps and communities, overall or for one theme."""
-    from mkbgraph.web.pages import render
+    from mkbgraph.domain.i18n import translator
+    from mkbgraph.web.pages import page_language, render
 
+    t = translator(page_language(request))
     result = _analysis(request)
     try:
         context = page_context(result, theme, sort)
@@ -139,12 +147,12 @@ def key_players_page(
             request,
             "key_players.html",
             404,
-            title="Sleutelspelers: onbekend thema",
-            error=f"Onbekend thema {theme!r}: {exc}",
+            title=f"{t('Sleutelspelers')}: {t('onbekend thema')}",
+            error=f"{t('Onbekend thema')} {theme!r}: {exc}",
             themes=theme_choices(result),
             theme=None,
         )
-    title = "Sleutelspelers en coördinatiegaten"
+    title = t("Sleutelspelers en coördinatiegaten")
     if context["theme"]:
         title += f": {context['theme']['label']}"
     return render(request, "key_players.html", title=title, error="", **context)

@@ -37,6 +37,52 @@ VIEW_KINDS: tuple[Kind, ...] = tuple(
     for k in ("action", "organisation", "motion", "request", "instrument", "regional-deal", "region")
 )
 _VIEW_KIND_KEYS = frozenset(kind.key for kind in VIEW_KINDS)
+#: Relation -> how an edge reads as a sentence ({s}: the edge's source, {o}: its target; an edge
+#: runs from the resource that states the relation, e.g. action -> its responsible organisation).
+RELATION_SENTENCES: dict[str, str] = {
+    "responsible": "{o} is verantwoordelijk voor {s}",
+    "involved": "{o} is betrokken bij {s}",
+    "funds": "{o} financiert {s}",
+    "answers": "{s} geeft uitvoering aan {o}",
+    "uses": "{s} gebruikt {o}",
+    "in_region": "{s} gaat over {o}",
+    "in_deal": "{s} hoort bij {o}",
+    "owns": "{o} is eigenaar van {s}",
+    "executes": "{o} voert {s} uit",
+    "partner": "{o} is partner in {s}",
+    "shares": "{s} en {o} werken samen aan {n}",
+}
+#: The same sentences for the English interface.
+RELATION_SENTENCES_EN: dict[str, str] = {
+    "responsible": "{o} is responsible for {s}",
+    "involved": "{o} is involved in {s}",
+    "funds": "{o} funds {s}",
+    "answers": "{s} carries out {o}",
+    "uses": "{s} uses {o}",
+    "in_region": "{s} concerns {o}",
+    "in_deal": "{s} belongs to {o}",
+    "owns": "{o} owns {s}",
+    "executes": "{o} executes {s}",
+    "partner": "{o} is a partner in {s}",
+    "shares": "{s} and {o} work together on {n}",
+}
+#: The words network.js shows (Dutch, the catalogue's key); the page sends their translations.
+SCRIPT_WORDS: tuple[str, ...] = (
+    "Thema's", "Acties", "Samenwerkingen (gedeelde acties)", "Centraliteit (PageRank)", "Gemeenschap",
+    "geen", "Pagina van", "Netwerk rond dit item", "Verbonden met", "Geen citaat vastgelegd voor deze verbinding.",
+    "Gevonden:", "Geen knoop gevonden in deze weergave.", "uit de rapportage", "knoop", "knopen",
+    "verbinding", "verbindingen", "actie", "acties", "werken samen",
+    *(r.verb for r in RELATION_BY_KEY.values() if r.verb),
+    *(kind.nl for kind in VIEW_KINDS),
+)  # fmt: skip
+
+
+def script_words(t: Any, language: str) -> dict[str, Any]:
+    """What the page's script needs in the reader's language: its words and the edge sentences."""
+    words = {dutch: t(dutch) for dutch in SCRIPT_WORDS}
+    return {"words": words, "sentences": RELATION_SENTENCES_EN if language == "en" else RELATION_SENTENCES}
+
+
 COMMUNITY_COLOURS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
@@ -297,15 +343,58 @@ def _with_neighbours(model: NetworkModel, nodes: Iterable[str]) -> set[str]:
     return found
 
 
-def page_data(model: NetworkModel, chosen: NetworkFilter) -> dict[str, Any]:
+def page_data(model: NetworkModel, chosen: NetworkFilter, labels: Labels | None = None) -> dict[str, Any]:
     """The JSON the page script reads: the nodes and edges a filter keeps, compacted, with the options
-    and the focus."""
+    and the focus; with `labels`, each section's title (an edge's evidence names its section)."""
     nodes, edges = select(model, chosen)
-    return {
+    if chosen.focus in model.nodes and len(nodes) <= EGO_RADIAL_MAX:
+        nodes = ego_rings(model, chosen.focus, nodes)
+    payload = {
         **compact(nodes, edges, model.theme_labels),
+        "view": "all",
         "options": model.options,
         "focus": chosen.focus if chosen.focus in model.nodes else "",
     }
+    payload["sectionLabels"] = [labels.of(s) if labels else "" for s in payload["sections"]]
+    return payload
+
+
+#: Ego networks up to this many nodes are drawn as rings around the focus (larger ones keep the
+#: whole graph's layout).
+EGO_RADIAL_MAX = 150
+
+
+def ego_rings(model: NetworkModel, focus: str, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The nodes of an ego network placed on rings around the focus, one ring per step away,
+    grouped by kind then label, every ring spaced so that neighbouring nodes keep their distance:
+    the whole-graph layout scatters a neighbourhood and piles its labels on top of each other."""
+    keep = {record["id"] for record in nodes}
+    distance = {focus: 0}
+    frontier: deque[str] = deque([focus])
+    while frontier:
+        node = frontier.popleft()
+        for other in model.adjacency.get(node, ()):
+            if other in keep and other not in distance:
+                distance[other] = distance[node] + 1
+                frontier.append(other)
+    rings: dict[int, list[dict[str, Any]]] = {}
+    for record in nodes:
+        rings.setdefault(distance.get(record["id"], max(distance.values()) + 1), []).append(record)
+    placed = []
+    radius = 0.0
+    for step in sorted(rings):
+        members = sorted(rings[step], key=lambda r: (r["kind"], r["fullLabel"].casefold()))
+        if step == 0:
+            placed += [{**r, "x": 0.0, "y": 0.0} for r in members]
+            continue
+        # at least 90 units between neighbours on a ring, and 260 between rings
+        radius = max(radius + 260.0, 90.0 * len(members) / (2 * math.pi))
+        for i, record in enumerate(members):
+            angle = 2 * math.pi * i / len(members) - math.pi / 2
+            placed.append(
+                {**record, "x": round(radius * math.cos(angle), 1), "y": round(radius * math.sin(angle), 1)}
+            )
+    return placed
 
 
 class _Table:
@@ -370,7 +459,13 @@ def compact(
     compact_edges = []
     for edge in edges:
         relation = relations.index(
-            {"name": edge["relation"], "label": edge["label"], "color": edge["color"]}, key=edge["relation"]
+            {
+                "name": edge["relation"],
+                "label": edge["label"],
+                "color": edge["color"],
+                "sentence": RELATION_SENTENCES.get(edge["relation"], "{s} → " + edge["label"] + " → {o}"),
+            },
+            key=edge["relation"],
         )
         quote = quotes.index(edge["quote"]) if edge["quote"] else -1
         section = sections.index(edge["section"]) if edge["section"] else -1
@@ -422,3 +517,118 @@ def vis_asset_dir() -> Path:
     if not versions:
         raise FileNotFoundError(f"no vis-network build under {lib}")
     return versions[-1].parent
+
+
+# --------------------------------------------------------------------------------------------
+# Who works with whom: organisations linked by the actions they share (the first picture)
+
+#: Organisations whose label is always drawn: the best connected, at most this many.
+HUB_LABELS = 20
+#: The relation of the organisation view's edges.
+SHARED_ACTIONS = {
+    "name": "shares",
+    "label": "werken samen",
+    "color": "#d9822b",
+    "sentence": RELATION_SENTENCES["shares"],
+}
+
+
+def _organisation_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """The largest group of collaborating organisations spread by a seeded spring layout (weights
+    pull partners together) within [-1, 1]; smaller groups and organisations acting alone in rows
+    under it, so fitting the view to all of them does not shrink the main picture to a dot."""
+    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), sorted(c)[0]))
+    if not components:
+        return {}
+    main = graph.subgraph(components[0])
+    # Kamada-Kawai spreads a connected graph evenly (spring layouts fling the one-link leaves to
+    # the rim and squeeze the core); partners who share more actions are drawn closer
+    lengths = {(a, b): 1.0 / math.sqrt(w) for a, b, w in main.edges(data="weight", default=1)}
+    distances = nx.Graph(main)
+    nx.set_edge_attributes(distances, lengths, "length")
+    positions = {
+        n: (float(x), float(y)) for n, (x, y) in nx.kamada_kawai_layout(distances, weight="length").items()
+    }
+    rest = [n for component in components[1:] for n in sorted(component)]
+    per_row = 12
+    for i, node in enumerate(rest):
+        row, column = divmod(i, per_row)
+        positions[node] = (-1.0 + 2.0 * column / (per_row - 1), 1.25 + 0.18 * row)
+    return positions
+
+
+def organisation_view(snapshot: Snapshot, labels: Labels) -> dict[str, Any]:
+    """The page payload of the organisation-to-organisation network: every organisation with an
+    action, linked to each organisation it shares actions with (edge weight: how many; stated
+    roles: lead, involved, funder), laid out by weight; the hubs carry a visible label.
+
+    Built once per snapshot (the caller caches it): the projection comes from the network
+    module's cached analysis, the layout is a seeded spring layout of some 80 nodes."""
+    from mkbgraph.network.metrics import analysis
+    from mkbgraph.network.projection import stakeholder_graph
+
+    started = time.perf_counter()
+    full = analysis(snapshot).full
+    graph = stakeholder_graph(full)
+    positions = _organisation_positions(graph)
+    strength = dict(graph.degree(weight="weight"))
+    hubs = set(sorted(graph.nodes, key=lambda n: (-strength[n], n))[:HUB_LABELS])
+    order = sorted(graph.nodes, key=lambda n: labels.of(n).casefold())
+    position = {iri: number for number, iri in enumerate(order)}
+    style = KIND_BY_KEY["organisation"]
+    nodes = []
+    for iri in order:
+        data = graph.nodes[iri]
+        x, y = positions[iri]
+        node = {
+            "id": iri.removeprefix(str(ID)),
+            "fullLabel": labels.of(iri),
+            "kind": "organisation",
+            "x": round(float(x) * LAYOUT_SCALE, 1),
+            "y": round(float(y) * LAYOUT_SCALE, 1),
+            "community": -1,
+            "centrality": strength[iri],
+            "sizeByCentrality": round(8 + 5 * math.sqrt(strength[iri]), 1),
+            "actions": int(data.get("actions", 0)),
+            "hub": iri in hubs,
+        }
+        node["label"] = data.get("abbr") or _short(labels.of(iri), 22)
+        nodes.append(node)
+    action_lists = _Table()
+    edges = []
+    for first, second, data in sorted(graph.edges(data=True), key=lambda e: (position[e[0]], position[e[1]])):
+        shared = [
+            {"iri": a, "label": labels.of(a), "path": local_path(a) or ""} for a in sorted(data["actions"])
+        ]
+        shared.sort(key=lambda a: a["label"].casefold())
+        edges.append(
+            [
+                position[first],
+                position[second],
+                0,
+                -1,
+                -1,
+                int(data["weight"]),
+                action_lists.index(shared, key=tuple(a["iri"] for a in shared)),
+            ]
+        )
+    options = vis_options()
+    options["edges"] = {**options["edges"], "arrows": {"to": {"enabled": False}}, "color": {"inherit": False}}
+    return {
+        "view": "organisations",
+        "nodes": nodes,
+        "edges": edges,
+        "kinds": {"organisation": {"color": style.colour, "shape": "dot", "label": style.nl}},
+        "communityColors": {"-1": "#bbbbbb"},
+        "themes": [],
+        "relations": [SHARED_ACTIONS],
+        "quotes": [],
+        "sections": [],
+        "sectionLabels": [],
+        "actionLists": action_lists.values,
+        "idBase": str(ID),
+        "localBases": LOCAL_BASES,
+        "options": options,
+        "focus": "",
+        "buildSeconds": round(time.perf_counter() - started, 3),
+    }

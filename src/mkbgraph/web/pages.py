@@ -7,8 +7,6 @@ N-Triples or RDF/XML by Accept header or suffix. Lists offer .csv and .json form
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import urllib.parse
 from decimal import Decimal
@@ -20,17 +18,27 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from mkbgraph.config import Settings
-from mkbgraph.domain.follow_up import FOLLOW_UP_LABELS
+from mkbgraph.domain.csv_export import Column, dialect_named, write_csv
+from mkbgraph.domain.csv_export import filename as csv_filename
+from mkbgraph.domain.csv_export import media_type as csv_media_type
+from mkbgraph.domain.follow_up import (
+    FOLLOW_UP_LABELS,
+    NO_FOLLOW_UP,
+    follow_up_explanation,
+    follow_up_label,
+)
+from mkbgraph.domain.i18n import translator
+from mkbgraph.domain.labels import LANGUAGES, language_from_accept, normalise_language
 from mkbgraph.graph.load import ValidationReport, load_shapes, parse_files, validate
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.sparql import formats
 from mkbgraph.sparql.engine import get_engine
 from mkbgraph.sparql.screen import QueryRejected
 from mkbgraph.vocab import ID, MKB, PREFIXES, bind_prefixes, kind_of_iri
-from mkbgraph.web import key_players, views
+from mkbgraph.web import canned_forms, key_players, service_pages, views
 from mkbgraph.web.assets import register_assets, yasgui_available
 from mkbgraph.web.network_view import (
     NetworkFilter,
@@ -38,7 +46,9 @@ from mkbgraph.web.network_view import (
     build_model_for,
     legend,
     options_for,
+    organisation_view,
     page_data,
+    script_words,
 )
 from mkbgraph.web.rendering import (
     KIND_NAMES,
@@ -47,10 +57,12 @@ from mkbgraph.web.rendering import (
     curie,
     ego_points,
     format_euro,
+    format_value,
     iri_values,
     local_path,
     stacked_bars,
 )
+from mkbgraph.web.security import SECURITY_HEADERS, SecurityHeaders
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -88,6 +100,8 @@ def register(app: FastAPI) -> None:
     app.state.web_cache = cache
     app.state.live.listeners.append(cache.clear)
     register_assets(app)
+    app.add_middleware(SecurityHeaders)  # added last: the outermost layer, so every response has them
+    app.include_router(service_pages.router)
     app.include_router(key_players.router)
     app.include_router(router)
 
@@ -104,15 +118,53 @@ def _cache(request: Request) -> views.SnapshotCache:
     return request.app.state.web_cache  # type: ignore[no-any-return]
 
 
+#: The cookie that keeps the interface language a visitor chose with the switch.
+LANGUAGE_COOKIE = "mkbgraph_lang"
+
+
+def page_language(request: Request) -> str:
+    """The interface language: ``?lang=`` (the switch), else the visitor's earlier choice (a
+    cookie), else the browser's ``Accept-Language``; Dutch by default."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    if chosen:
+        return normalise_language(chosen)
+    return language_from_accept(request.headers.get("accept-language"))
+
+
+def _key(request: Request, name: str) -> str:
+    """A per-snapshot cache key for something whose labels depend on the page's language."""
+    return f"{name}:{page_language(request)}"
+
+
 def _labels(request: Request) -> Labels:
-    return views.labels_for(_snapshot(request), _cache(request))
+    return views.labels_for(_snapshot(request), _cache(request), page_language(request))
+
+
+def _switch_link(request: Request, language: str) -> str:
+    """The current page in another language (the switch in the header)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + "?" + urllib.parse.urlencode([*params, ("lang", language)])
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with the context every page needs (graph version, search text)."""
+    """Render a page with the context every page needs: graph version, search text, and the
+    interface language (``t`` translates, ``lang`` names it); a ``?lang=`` choice is remembered."""
     context.setdefault("search_text", "")
-    html = ENV.get_template(template).render(request=request, version=_snapshot(request).version, **context)
-    return HTMLResponse(html, status_code=status_code)
+    language = page_language(request)
+    html = ENV.get_template(template).render(
+        request=request,
+        version=_snapshot(request).version,
+        lang=language,
+        t=translator(language),
+        switch_links={code: _switch_link(request, code) for code in LANGUAGES if code != language},
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    if "lang" in request.query_params:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
+    return response
 
 
 #: HTTP status -> (Dutch title, explanation) of the error page people see.
@@ -128,10 +180,13 @@ def error_page(request: Request, status_code: int, incident: str = "") -> HTMLRe
     """The Dutch page for an error on a page route (API paths answer the JSON error shape)."""
     title, message = ERROR_PAGES.get(status_code, ("Fout", "Deze vraag kon niet worden beantwoord."))
     try:
-        return render(request, "error.html", status_code, title=title, message=message, incident=incident)
+        response = render(request, "error.html", status_code, title=title, message=message, incident=incident)
     except Exception:  # the graph itself may be what failed: a page without its context
         body = f"<!doctype html><html lang=nl><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{message}</p>"
-        return HTMLResponse(body, status_code=status_code)
+        response = HTMLResponse(body, status_code=status_code)
+    # a 500 is answered outside the middleware stack (by the server-error layer): its own headers
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 def query_link(query: str) -> str:
@@ -146,7 +201,9 @@ def network_link(iri: str, depth: int = 2) -> str:
 
 def _requests(request: Request) -> list[views.RequestRow]:
     snapshot = _snapshot(request)
-    return _cache(request).get(snapshot, "requests", lambda: views.requests(snapshot.store, _labels(request)))
+    return _cache(request).get(
+        snapshot, _key(request, "requests"), lambda: views.requests(snapshot.store, _labels(request))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,12 +221,15 @@ def home(request: Request) -> HTMLResponse:
         title="Het MKB-actieplan als kennisgraaf",
         report=views.report_info(snapshot.store, labels),
         counts=views.counts(snapshot, _cache(request)),
+        unanswered=sum(1 for r in _requests(request) if r.follow_up == NO_FOLLOW_UP),
     )
 
 
 def _search_index(request: Request) -> list[views.SearchEntry]:
     snapshot = _snapshot(request)
-    return _cache(request).get(snapshot, "search", lambda: views.search_index(_labels(request)))
+    return _cache(request).get(
+        snapshot, _key(request, "search"), lambda: views.search_index(snapshot.store, _labels(request))
+    )
 
 
 @router.get("/api/search")
@@ -239,18 +299,7 @@ def motions(
     if fmt == "json":
         return JSONResponse({"requests": [r.as_dict() for r in rows]})
     if fmt == "csv":
-        return _csv(
-            [
-                {
-                    **r.as_dict(),
-                    "submitters": "; ".join(r.as_dict()["submitters"]),
-                    "answering_actions": " ".join(r.as_dict()["answering_actions"]),
-                    "answering_documents": " ".join(r.as_dict()["answering_documents"]),
-                }
-                for r in rows
-            ],
-            "motions.csv",
-        )
+        return _csv([r.csv_row() for r in rows], views.REQUEST_COLUMNS, "motieopvolging", request)
     if fmt:
         raise HTTPException(404, f"no format {fmt!r}: use .csv or .json")
     params = {"kind": kind, "follow_up": follow_up, "q": q, "sort": sort, "order": order}
@@ -262,7 +311,10 @@ def motions(
         rows=rows,
         params=params,
         kinds=sorted({r.kind for r in all_rows}),
-        follow_up_labels=FOLLOW_UP_LABELS,
+        follow_up_labels={k: follow_up_label(k, page_language(request)) for k in FOLLOW_UP_LABELS},
+        follow_up_explanations={
+            k: follow_up_explanation(k, page_language(request)) for k in FOLLOW_UP_LABELS
+        },
         totals={key: sum(1 for r in all_rows if r.follow_up == key) for key in FOLLOW_UP_LABELS},
         data_query=urllib.parse.urlencode(
             {k: v for k, v in params.items() if v and (k, v) not in (("sort", "date"), ("order", "asc"))}
@@ -271,16 +323,15 @@ def motions(
     )
 
 
-def _csv(rows: list[dict[str, Any]], filename: str) -> Response:
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+def _csv(rows: list[dict[str, Any]], columns: tuple[Column, ...], stem: str, request: Request) -> Response:
+    """A table as CSV through the one writer (`mkbgraph.domain.csv_export`): headers in the page's
+    language; ``?dialect=excel-nl`` for Excel with Dutch settings (semicolons, BOM)."""
+    dialect = dialect_named(request.query_params.get("dialect"))
+    body = write_csv(rows, columns, dialect, page_language(request))
     return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        body,
+        media_type=csv_media_type(dialect),
+        headers={"Content-Disposition": f'attachment; filename="{csv_filename(stem, dialect)}"'},
     )
 
 
@@ -290,17 +341,17 @@ def _request_data(detail: views.RequestDetail) -> list[dict[str, Any]]:
     for action in detail.actions:
         rows.append(
             {
-                "request": detail.row.link.iri,
-                "request_label": detail.row.link.label,
-                "follow_up": detail.row.follow_up,
-                "action": action.link.iri,
-                "action_label": action.link.label,
+                "request": detail.row.link.label,
+                "request_iri": detail.row.link.iri,
+                "follow_up": detail.row.follow_up_label,
+                "action": action.link.label,
+                "action_iri": action.link.iri,
                 "status": action.status.label if action.status else "",
-                "lead": "; ".join(o.label for o in action.lead),
-                "partners": "; ".join(o.label for o in action.partners + action.funders),
-                "instruments": "; ".join(i.label for i in action.instruments),
-                "amounts_eur": "; ".join(str(m.value) for m in action.amounts if m.value is not None),
-                "dates": "; ".join(f"{n}: {v}" for n, v in action.dates),
+                "lead": [o.label for o in action.lead],
+                "partners": [o.label for o in action.partners + action.funders],
+                "instruments": [i.label for i in action.instruments],
+                "amounts": [m.value for m in action.amounts if m.value is not None],
+                "dates": [f"{n}: {v}" for n, v in action.dates],
                 "quote": " | ".join(qt.text for qt in action.quotes),
             }
         )
@@ -316,7 +367,9 @@ def organisations(request: Request) -> HTMLResponse:
     """All organisations with what they lead and take part in."""
     snapshot = _snapshot(request)
     rows = _cache(request).get(
-        snapshot, "organisations", lambda: views.organisations(snapshot.store, _labels(request))
+        snapshot,
+        _key(request, "organisations"),
+        lambda: views.organisations(snapshot.store, _labels(request)),
     )
     return render(request, "organisations.html", title="Organisaties", rows=rows)
 
@@ -325,7 +378,9 @@ def organisations(request: Request) -> HTMLResponse:
 def themes(request: Request) -> HTMLResponse:
     """The seven themes with action lines and actions, money and status at a glance."""
     snapshot = _snapshot(request)
-    overview = _cache(request).get(snapshot, "themes", lambda: views.themes(snapshot.store, _labels(request)))
+    overview = _cache(request).get(
+        snapshot, _key(request, "themes"), lambda: views.themes(snapshot.store, _labels(request))
+    )
     bars, largest = stacked_bars([(t.link.label, t.status_counts) for t in overview])
     top_money = max((t.total for t in overview), default=Decimal(0)) or Decimal(1)
     money = [(t.link.label, float(t.total / top_money) * 400.0, format_euro(t.total)) for t in overview]
@@ -437,36 +492,77 @@ def query_editor(request: Request, query: str = Query("", max_length=100_000)) -
             "query": default_query,
             "examples": examples,
             "localBases": {str(ID): "/id/", str(MKB): "/def/"},
+            "words": _editor_words(translator(page_language(request))),
         },
         examples=examples,
         default_query=default_query,
     )
 
 
+#: YASGUI's English button titles, replaced in the page by the catalogue's words.
+EDITOR_TITLES = (
+    "Run query",
+    "Share query",
+    "Add tab",
+    "Close tab",
+    "Clear endpoint",
+    "Download result",
+    "Show all",
+)
+
+
+def _editor_words(t: Any) -> dict[str, Any]:
+    """The words query.js puts on YASGUI's controls (it has no translations of its own)."""
+    return {
+        "editor": t("SPARQL-query"),
+        "endpoint": t("Endpoint"),
+        "choose": t("Kies een weergave"),
+        "titles": {english: t(english) for english in EDITOR_TITLES},
+    }
+
+
 @router.get("/query/{name}", response_class=HTMLResponse)
 async def canned_form(request: Request, name: str) -> HTMLResponse:
-    """A form for one canned query; submitted, it shows the answer as a table with entity links.
+    """A form for one canned query that takes words (closed lists as selects or suggestions);
+    submitted, it shows the answer as a table with entity links, and links to its JSON and CSV.
 
     Async: the wait for the query worker happens on the event loop, never in a thread of the
-    pool the other pages share (40 slow queries used to freeze the site); labels and the page
-    are made in a thread."""
+    pool the other pages share (40 slow queries used to freeze the pages); the form's lists,
+    labels and the page are made in a thread."""
     from mkbgraph.sparql.catalogue import ParameterError
 
     catalogue = _catalogue(request)
     canned = catalogue.get(name)
     if canned is None:
         raise HTTPException(404, f"no canned query {name!r}")
+    language = page_language(request)
     given = {p.name: request.query_params.get(p.name, "") for p in canned.parameters}
+
+    def prepare() -> tuple[list[canned_forms.Field], Labels]:
+        snapshot = _snapshot(request)
+        labels = _labels(request)
+        lists = _cache(request).get(
+            snapshot,
+            _key(request, f"choices:{name}"),
+            lambda: {p.name: canned_forms.choices_for(snapshot.store, labels, p) for p in canned.parameters},
+        )
+        return canned_forms.build_fields(canned, given, lists, language), labels
+
+    fields, labels = await anyio.to_thread.run_sync(prepare)
     submitted = "run" in request.query_params or not canned.parameters
     error = ""
     answer: Any = None
     bound = canned.text
+    values: dict[str, str] = {}
     if submitted:
         try:
-            bound = canned.bind({k: v for k, v in given.items() if v})
+            values = canned_forms.bound_values(fields, labels, language)
+            bound = canned.bind(values)
             answer = await _run_canned(request, bound, canned.form)
-        except ParameterError as exc:
+        except canned_forms.WordError as exc:
             error = str(exc)
+        except ParameterError as exc:
+            error = _dutch_parameter_error(exc, canned, language)
         except QueryRejected as exc:  # timeout, busy workers or a failed evaluation: say so, keep the form
             error = exc.message
 
@@ -474,16 +570,31 @@ async def canned_form(request: Request, name: str) -> HTMLResponse:
         return render(
             request,
             "canned.html",
-            title=canned.title_nl or canned.title,
+            title=canned.title_nl or canned.title if language == "nl" else canned.title,
             canned=canned,
-            given=given,
+            fields=fields,
             error=error,
             result=None if answer is None else _present(request, answer),
             editor_link=query_link(bound),
-            api_link=f"/api/queries/{name}",
+            data_links=canned_forms.api_links(name, values) if submitted and not error else None,
+            description=canned.description_en if language == "en" else canned.description_nl,
         )
 
     return await anyio.to_thread.run_sync(page)
+
+
+def _dutch_parameter_error(exc: Exception, canned: Any, language: str) -> str:
+    """A bad value for a typed parameter, said in the reader's language."""
+    name = getattr(exc, "name", "")
+    parameter = next((p for p in canned.parameters if p.name == name), None)
+    label = canned_forms.field_name(parameter, language) if parameter else name
+    if language == "en":
+        return f"{label}: {exc}"
+    if parameter is not None and parameter.type == "year":
+        return f"{label}: vul een jaartal van vier cijfers in, bijvoorbeeld {parameter.example}."
+    if parameter is not None and parameter.required:
+        return f"{label}: dit veld is verplicht (bijvoorbeeld {parameter.example})."
+    return f"{label}: deze waarde past niet ({exc})."
 
 
 async def _run_canned(request: Request, text: str, form: str) -> Any:
@@ -500,23 +611,35 @@ async def _run_canned(request: Request, text: str, form: str) -> Any:
 
 
 def _present(request: Request, answer: Any) -> dict[str, Any]:
-    """An answer as the template shows it: cells become links with labels."""
+    """An answer as the template shows it: cells become links with labels, and a column ``x``
+    with a column ``xLabel`` beside it becomes one column (the label, linking to x's page)."""
     if isinstance(answer, bool):
         return {"ask": answer}
     if isinstance(answer, Graph):
         return {"turtle": answer.serialize(format="turtle")}
     labels = _labels(request)
+    columns = list(answer.columns)
+    label_of = {c: columns.index(f"{c}Label") for c in columns if f"{c}Label" in columns}
+    hidden = set(label_of.values())
     rows = []
     for row in answer.rows:
         cells = []
-        for term in row:
+        for index, term in enumerate(row):
+            if index in hidden:
+                continue
             if term is None:
                 cells.append({"text": "", "href": None})
-            else:
-                path = local_path(term)
-                cells.append({"text": labels.of(term) if path else str(term), "href": path, "iri": str(term)})
+                continue
+            path = local_path(term)
+            text = labels.of(term) if path else format_value(term) if isinstance(term, Literal) else str(term)
+            paired = label_of.get(columns[index])
+            if paired is not None and row[paired] is not None:
+                text = str(row[paired])
+            cells.append({"text": text, "href": path, "iri": str(term)})
         rows.append(cells)
-    return {"columns": answer.columns, "rows": rows, "truncated": answer.truncated}
+    language = page_language(request)
+    shown = [canned_forms.column_name(c, language) for i, c in enumerate(columns) if i not in hidden]
+    return {"columns": shown, "rows": rows, "truncated": answer.truncated}
 
 
 # --------------------------------------------------------------------------------------------
@@ -528,7 +651,7 @@ def network_model(request: Request) -> NetworkModel:
     snapshot = _snapshot(request)
     labels = _labels(request)
 
-    return _cache(request).get(snapshot, "network", lambda: build_model_for(snapshot, labels))
+    return _cache(request).get(snapshot, _key(request, "network"), lambda: build_model_for(snapshot, labels))
 
 
 def network_filter(
@@ -543,30 +666,54 @@ def network_filter(
     return NetworkFilter(focus, depth, theme, tuple(k for k in kind if k), motion, organisation)
 
 
+def _network_payload(request: Request, chosen: NetworkFilter, view: str) -> dict[str, Any]:
+    """What the network page draws: the organisations view (who works with whom) unless a focus
+    or filter is chosen or the whole graph is asked for (``view=all``)."""
+    if view != "all" and not chosen.active:
+        snapshot = _snapshot(request)
+        labels = _labels(request)
+        return _cache(request).get(
+            snapshot, _key(request, "organisation-view"), lambda: organisation_view(snapshot, labels)
+        )
+    return page_data(network_model(request), chosen, _labels(request))
+
+
 @router.get("/network", response_class=HTMLResponse)
 def network_page(
     request: Request,
     chosen: NetworkFilter = Depends(network_filter),
     colour: str = Query("kind", pattern="^(kind|community)$"),
     size: str = Query("uniform", pattern="^(uniform|centrality)$"),
+    view: str = Query("organisations", pattern="^(organisations|all)$"),
 ) -> HTMLResponse:
-    """The interactive network: filters, search, ego view, side panel; positions precomputed."""
+    """The interactive network: first the organisations and who works with whom; the full graph
+    behind a switch; filters, search, ego view (fitted to the screen), side panel; positions
+    precomputed."""
     model = network_model(request)
     focus = chosen.focus
-    data = page_data(model, chosen)
+    data = dict(_network_payload(request, chosen, view))
     data["colour"] = colour
     data["size"] = size
+    language = page_language(request)
+    data.update(script_words(translator(language), language))
     labels = _labels(request)
+    if focus:
+        title = f"Netwerk rond {labels.of(URIRef(focus))}"
+    elif data["view"] == "organisations":
+        title = "Wie werkt met wie"
+    else:
+        title = "Netwerk"
     return render(
         request,
         "network.html",
-        title="Netwerk" if not focus else f"Netwerk rond {labels.of(URIRef(focus))}",
+        title=title,
         data=data,
         legend=legend(),
         choices=options_for(model),
         chosen=chosen,
         colour=colour,
         size=size,
+        view=data["view"],
         focus_label=labels.of(URIRef(focus)) if focus else "",
         standalone=False,
         inline_assets=None,
@@ -574,9 +721,13 @@ def network_page(
 
 
 @router.get("/network/data.json")
-def network_data(request: Request, chosen: NetworkFilter = Depends(network_filter)) -> JSONResponse:
-    """The nodes and edges the network page draws, as JSON."""
-    return JSONResponse(page_data(network_model(request), chosen))
+def network_data(
+    request: Request,
+    chosen: NetworkFilter = Depends(network_filter),
+    view: str = Query("all", pattern="^(organisations|all)$"),
+) -> JSONResponse:
+    """The nodes and edges the network page draws, as JSON (``view=organisations``: who works with whom)."""
+    return JSONResponse(_network_payload(request, chosen, view))
 
 
 # --------------------------------------------------------------------------------------------
@@ -682,10 +833,12 @@ def _resource_page(request: Request, iri: str, suffix: str) -> Response:
     if row is not None:
         tracer = views.request_detail(snapshot.store, labels, iri, row)
         data = _request_data(tracer)
-        if suffix == ".json":
-            return JSONResponse({"request": row.as_dict(), "actions": data})
+        if suffix == ".json":  # amounts as exact decimal strings ("48000000.0"), never floats
+            return JSONResponse(
+                json.loads(json.dumps({"request": row.as_dict(), "actions": data}, default=str))
+            )
         if suffix == ".csv":
-            return _csv(data, f"{iri.rsplit('/', 1)[-1]}.csv")
+            return _csv(data, views.REQUEST_ACTION_COLUMNS, iri.rsplit("/", 1)[-1], request)
         return render(request, "request.html", title=row.link.label, detail=tracer, **common)
     if suffix in DATA_SUFFIXES:
         raise HTTPException(404, f"{suffix} is offered for motions and other parliamentary requests only")
@@ -695,6 +848,9 @@ def _resource_page(request: Request, iri: str, suffix: str) -> Response:
         return render(
             request, "organisation.html", title=detail.link.label, detail=detail, points=points, **common
         )
+    page = views.kind_page(snapshot.store, labels, iri, kind_of_iri(iri))
+    if page is not None:
+        return render(request, "kind.html", title=entity.link.label, page=page, **common)
     return render(request, "entity.html", title=entity.link.label, **common)
 
 

@@ -15,12 +15,9 @@ from decimal import Decimal, InvalidOperation
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from mkbgraph.domain.labels import DEFAULT_LANGUAGE, LABEL_PROPERTIES, pick_label
 from mkbgraph.graph.store import Store
 from mkbgraph.vocab import ID, KIND_BY_KEY, KIND_TABLE, MKB, PREFIXES, kind_of_iri, sparql_prefix_block
-
-#: Preferred label properties, best first; Dutch before English before untagged.
-LABEL_PROPERTIES = ("skos:prefLabel", "rdfs:label", "dcterms:title", "foaf:name", "schema:name")
-LANGUAGES = ("nl", "en", "")
 
 #: Kind of a data resource (path segment after the data base) -> singular, readable Dutch name.
 KIND_NAMES: dict[str, str] = {kind.key: kind.nl for kind in KIND_TABLE}
@@ -32,6 +29,7 @@ class Labels:
 
     label: dict[str, str]
     abbreviations: dict[str, list[str]]
+    language: str = DEFAULT_LANGUAGE
 
     def of(self, term: Node | str | None) -> str:
         """The best label for a term: its label, else a prefixed name, else the IRI itself."""
@@ -47,21 +45,20 @@ class Labels:
         return curie(key)
 
 
-def build_labels(store: Store) -> Labels:
-    """Read all labels and alt labels in one query each and pick the best per resource."""
+def build_labels(store: Store, language: str = DEFAULT_LANGUAGE) -> Labels:
+    """Read all labels and alt labels in one query each; the label picker (`mkbgraph.domain.labels`)
+    chooses the best per resource for a reader of ``language``."""
     query = sparql_prefix_block() + (
         "SELECT ?s ?p ?o WHERE { VALUES ?p { "
         + " ".join(LABEL_PROPERTIES)
         + " } ?s ?p ?o . FILTER(isLiteral(?o)) }"
     )
-    best: dict[str, tuple[int, str]] = {}
+    candidates: dict[str, list[tuple[str, Literal]]] = {}
     for s, p, o in store.select(query).rows:
         if s is None or o is None or not isinstance(o, Literal):
             continue
-        rank = _label_rank(str(p), o)
-        key = str(s)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, str(o))
+        candidates.setdefault(str(s), []).append((str(p), o))
+    best = {key: pick_label(found, language) or "" for key, found in candidates.items()}
     alt_query = sparql_prefix_block() + "SELECT ?s ?o WHERE { ?s skos:altLabel ?o }"
     abbreviations: dict[str, list[str]] = {}
     for s, o in store.select(alt_query).rows:
@@ -69,22 +66,7 @@ def build_labels(store: Store) -> Labels:
             abbreviations.setdefault(str(s), []).append(str(o))
     for values in abbreviations.values():
         values.sort(key=lambda v: (len(v), v))
-    return Labels({k: v for k, (_, v) in best.items()}, abbreviations)
-
-
-def _label_rank(prop: str, literal: Literal) -> int:
-    """Lower is better: property order first, then language order."""
-    names = [_expand(p) for p in LABEL_PROPERTIES]
-    prop_rank = names.index(prop) if prop in names else len(names)
-    lang = literal.language or ""
-    lang_rank = LANGUAGES.index(lang) if lang in LANGUAGES else len(LANGUAGES)
-    return prop_rank * 10 + lang_rank
-
-
-def _expand(prefixed: str) -> str:
-    prefix, local = prefixed.split(":", 1)
-    known = {**PREFIXES, "foaf": "http://xmlns.com/foaf/0.1/"}
-    return known[prefix] + local
+    return Labels(best, abbreviations, language)
 
 
 def curie(iri: str) -> str:
@@ -202,25 +184,32 @@ class EgoPoint:
     href: str
     relation: str
     colour: str
+    anchor: str = "middle"
 
 
 def ego_points(neighbours: list[tuple[str, str, str, str]], radius: float = 150.0) -> list[EgoPoint]:
-    """(relation, label, href, iri) -> points evenly on a circle of `radius` around (0, 0)."""
+    """(relation, label, href, iri) -> points on two alternating rings around (0, 0), labels
+    written away from the centre (left of points on the left, right on the right), so
+    neighbouring labels do not overlap as they did on one ring with centred text."""
     import math
 
     points = []
     count = len(neighbours) or 1
     for i, (relation, label, href, iri) in enumerate(neighbours):
         angle = 2 * math.pi * i / count - math.pi / 2
-        short = label if len(label) <= 28 else label[:27] + "…"
+        ring = radius if i % 2 == 0 or count < 12 else radius * 1.45
+        x, y = ring * math.cos(angle), ring * math.sin(angle)
+        anchor = "middle" if abs(x) < 20 else ("start" if x > 0 else "end")
+        short = label if len(label) <= 24 else label[:23] + "…"
         points.append(
             EgoPoint(
-                round(radius * math.cos(angle), 1),
-                round(radius * math.sin(angle), 1),
+                round(x, 1),
+                round(y, 1),
                 short,
                 href,
                 relation,
                 KIND_BY_KEY[kind].colour if (kind := kind_of_iri(iri)) in KIND_BY_KEY else "#888888",
+                anchor,
             )
         )
     return points

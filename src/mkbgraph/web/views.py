@@ -9,6 +9,7 @@ the SPARQL editor. Results that do not depend on the request are cached per snap
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,11 +18,14 @@ from typing import Any, TypeVar
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from mkbgraph.domain.csv_export import Column
 from mkbgraph.domain.follow_up import (
-    FOLLOW_UP_LABELS,
     NO_FOLLOW_UP,
     follow_up,
+    follow_up_explanation,
+    follow_up_label,
 )
+from mkbgraph.domain.labels import DEFAULT_LANGUAGE
 from mkbgraph.graph.stats import graph_stats
 from mkbgraph.graph.store import Snapshot, Store
 from mkbgraph.vocab import ID, MKB, kind_of_iri, sparql_prefix_block
@@ -149,9 +153,9 @@ class ActionSummary:
 # Labels, counts and search
 
 
-def labels_for(snapshot: Snapshot, cache: SnapshotCache) -> Labels:
-    """The label index of the snapshot, built once."""
-    return cache.get(snapshot, "labels", lambda: build_labels(snapshot.store))
+def labels_for(snapshot: Snapshot, cache: SnapshotCache, language: str = DEFAULT_LANGUAGE) -> Labels:
+    """The label index of the snapshot for readers of ``language``, built once per language."""
+    return cache.get(snapshot, f"labels:{language}", lambda: build_labels(snapshot.store, language))
 
 
 def counts(snapshot: Snapshot, cache: SnapshotCache) -> dict[str, int]:
@@ -185,15 +189,18 @@ def report_info(store: Store, labels: Labels) -> ReportInfo:
 
 @dataclass(frozen=True)
 class SearchEntry:
-    """One searchable resource: its label, abbreviations and kind."""
+    """One searchable resource: its label, abbreviations, other names, descriptions and subjects."""
 
     iri: str
     label: str
     abbreviations: tuple[str, ...]
     kind: str
     path: str
+    names: tuple[str, ...] = ()
+    descriptions: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
 
-    def as_dict(self, match: str) -> dict[str, str]:
+    def as_dict(self, match: str, field: str = "") -> dict[str, str]:
         return {
             "iri": self.iri,
             "label": self.label,
@@ -201,49 +208,116 @@ class SearchEntry:
             "kind_label": KIND_NAMES.get(self.kind, self.kind),
             "path": self.path,
             "match": match,
+            "field": field,
         }
 
 
-def search_index(labels: Labels) -> list[SearchEntry]:
-    """Every labelled data resource with a page, sorted by label."""
+#: Where a word can be found, best first: (field name as the results page says it, rank).
+SEARCH_FIELDS: tuple[tuple[str, int], ...] = (
+    ("afkorting", 0),
+    ("naam", 1),
+    ("onderwerp", 3),
+    ("beschrijving", 4),
+)
+
+
+def search_index(store: Store, labels: Labels) -> list[SearchEntry]:
+    """Every labelled data resource with a page, sorted by label, with the texts search looks in:
+    its names in every language, abbreviations, descriptions and (for motions) subjects."""
+    texts: dict[str, dict[str, list[str]]] = {}
+    for s, p, o in store.select(
+        q(
+            "SELECT ?s ?p ?o WHERE { VALUES ?p { rdfs:label skos:prefLabel dcterms:title "
+            "dcterms:description dcterms:subject } ?s ?p ?o . FILTER(isLiteral(?o) && isIRI(?s)) }"
+        )
+    ).rows:
+        name = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        field = {"description": "descriptions", "subject": "subjects"}.get(name, "names")
+        texts.setdefault(str(s), {}).setdefault(field, []).append(str(o))
     entries = []
     for iri, label in labels.label.items():
         path = local_path(iri)
         if path is None or not iri.startswith(str(ID)):
             continue
+        found = texts.get(iri, {})
         entries.append(
-            SearchEntry(iri, label, tuple(labels.abbreviations.get(iri, ())), kind_of_iri(iri), path)
+            SearchEntry(
+                iri,
+                label,
+                tuple(labels.abbreviations.get(iri, ())),
+                kind_of_iri(iri),
+                path,
+                tuple(found.get("names", ())),
+                tuple(found.get("descriptions", ())),
+                tuple(found.get("subjects", ())),
+            )
         )
     return sorted(entries, key=lambda e: e.label.casefold())
 
 
+def fold(text: str) -> str:
+    """Text as search compares it: case and accents ignored ("Wörsdörfer" = "worsdorfer")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search text (punctuation around words dropped, each word once)."""
+    words = [w.strip(".,;:!?()\"'") for w in fold(text).split()]
+    return list(dict.fromkeys(w for w in words if w))
+
+
+def _best_field(entry: SearchEntry, word: str) -> tuple[int, str, str] | None:
+    """Where a word occurs in an entry: (rank, field, the text it was found in), best place first."""
+    for abbreviation in entry.abbreviations:
+        if fold(abbreviation) == word:
+            return (0, "afkorting", abbreviation)
+    label = fold(entry.label)
+    if any(part.startswith(word) for part in label.split()):
+        return (1, "naam", entry.label)
+    if word in label:
+        return (2, "naam", entry.label)
+    for abbreviation in entry.abbreviations:
+        if word in fold(abbreviation):
+            return (2, "afkorting", abbreviation)
+    for name in entry.names:
+        if word in fold(name):
+            return (2, "naam", name)
+    for subject in entry.subjects:
+        if word in fold(subject):
+            return (3, "onderwerp", subject)
+    for description in entry.descriptions:
+        if word in fold(description):
+            return (4, "beschrijving", description)
+    return None
+
+
 def search(index: list[SearchEntry], text: str, limit: int = 20) -> list[dict[str, str]]:
-    """Resources whose label or abbreviation contains the text; exact abbreviations first."""
-    needle = text.strip().casefold()
-    if not needle:
+    """Resources in which every word of the text occurs (in a name, abbreviation, subject or
+    description), best first: the whole text as an abbreviation or label, then by where the words
+    were found (abbreviation, start of a word of the name, inside the name, subject, description)."""
+    words = search_words(text)
+    if not words:
         return []
-    ranked: list[tuple[int, int, SearchEntry, str]] = []
+    whole = fold(text.strip())
+    ranked: list[tuple[int, int, SearchEntry, str, str]] = []
     for position, entry in enumerate(index):
-        best: tuple[int, str] | None = None
-        for abbr in entry.abbreviations:
-            folded = abbr.casefold()
-            if folded == needle:
-                best = (0, abbr)
+        places = []
+        for word in words:
+            place = _best_field(entry, word)
+            if place is None:
                 break
-            if needle in folded and (best is None or best[0] > 3):
-                best = (3, abbr)
-        label = entry.label.casefold()
-        if best is None or best[0] > 1:
-            if label == needle:
-                best = (0, entry.label)
-            elif label.startswith(needle):
-                best = (1, entry.label)
-            elif needle in label and best is None:
-                best = (2, entry.label)
-        if best is not None:
-            ranked.append((best[0], position, entry, best[1]))
+            places.append(place)
+        else:
+            score = sum(rank for rank, _, _ in places)
+            if whole in (fold(a) for a in entry.abbreviations) or whole == fold(entry.label):
+                score -= 100
+            elif fold(entry.label).startswith(whole):
+                score -= 50
+            worst = max(places)
+            ranked.append((score, position, entry, worst[2], worst[1]))
     ranked.sort(key=lambda item: (item[0], item[1]))
-    return [entry.as_dict(match) for _, _, entry, match in ranked[:limit]]
+    return [entry.as_dict(match, field) for _, _, entry, match, field in ranked[:limit]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,10 +440,30 @@ class RequestRow:
     documents: list[Link] = field(default_factory=list)
     action_statuses: list[str] = field(default_factory=list)
     follow_up: str = NO_FOLLOW_UP
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def follow_up_label(self) -> str:
-        return FOLLOW_UP_LABELS[self.follow_up]
+        return follow_up_label(self.follow_up, self.language)
+
+    @property
+    def follow_up_explanation(self) -> str:
+        return follow_up_explanation(self.follow_up, self.language)
+
+    def csv_row(self) -> dict[str, Any]:
+        """The row as the tracer's CSV gives it: names, not IRIs (the request's IRI last)."""
+        return {
+            "label": self.link.label,
+            "kind": self.kind,
+            "kamerstuk": self.kamerstuk,
+            "date": self.date,
+            "submitters": [s.label for s in self.submitters],
+            "status": self.status.label if self.status else "",
+            "follow_up": self.follow_up_label,
+            "actions": [a.label for a in self.actions],
+            "documents": [d.label for d in self.documents],
+            "iri": self.link.iri,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """The row as the CSV and JSON forms of the tracer give it."""
@@ -382,10 +476,39 @@ class RequestRow:
             "kamerstuk": self.kamerstuk,
             "submitters": [s.label for s in self.submitters],
             "follow_up": self.follow_up,
+            "follow_up_label": self.follow_up_label,
             "answering_actions": [a.iri for a in self.actions],
             "answering_documents": [d.iri for d in self.documents],
         }
 
+
+#: The tracer's CSV columns (`RequestRow.csv_row`), shared by /motions.csv and `mkbgraph motions --csv`.
+REQUEST_COLUMNS: tuple[Column, ...] = (
+    Column("label", "Verzoek", "Request"),
+    Column("kind", "Soort", "Kind"),
+    Column("kamerstuk", "Kamerstuk", "Parliamentary paper"),
+    Column("date", "Datum", "Date"),
+    Column("submitters", "Indieners", "Submitters"),
+    Column("status", "Status van het verzoek", "Status of the request"),
+    Column("follow_up", "Opvolging", "Follow-up"),
+    Column("actions", "Acties die uitvoering geven", "Actions carrying it out"),
+    Column("documents", "Documenten die antwoorden", "Documents answering it"),
+    Column("iri", "Adres (IRI)", "Address (IRI)"),
+)
+#: The columns of one request's CSV: one row per answering action.
+REQUEST_ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("request", "Verzoek", "Request"),
+    Column("follow_up", "Opvolging", "Follow-up"),
+    Column("action", "Actie", "Action"),
+    Column("status", "Status van de actie", "Status of the action"),
+    Column("lead", "Trekker", "Lead"),
+    Column("partners", "Partners en financiers", "Partners and funders"),
+    Column("instruments", "Instrumenten", "Instruments"),
+    Column("amounts", "Bedragen (euro)", "Amounts (euro)"),
+    Column("dates", "Data", "Dates"),
+    Column("quote", "Citaat uit de rapportage", "Quote from the report"),
+    Column("action_iri", "Adres van de actie (IRI)", "Address of the action (IRI)"),
+)
 
 REQUESTS_QUERY = (
     "SELECT ?request ?type ?date ?status ?identifier WHERE {\n"
@@ -414,7 +537,7 @@ def requests(store: Store, labels: Labels) -> list[RequestRow]:
         row = rows.get(key)
         kind = REQUEST_KINDS[str(rtype)]
         if row is None:
-            row = rows[key] = RequestRow(link(request, labels), kind)  # type: ignore[arg-type]
+            row = rows[key] = RequestRow(link(request, labels), kind, language=labels.language)  # type: ignore[arg-type]
         elif rank.index(str(rtype)) < list(REQUEST_KINDS.values()).index(row.kind):
             row.kind = kind
         if date is not None:
@@ -668,6 +791,7 @@ def entity_detail(store: Store, labels: Labels, iri: str, max_incoming: int = 50
     """All properties with labels, incoming links grouped by property, and provenance quotes."""
     values = iri_values([iri])
     outgoing: dict[str, list[PropertyValue]] = {}
+    other_language: dict[str, list[PropertyValue]] = {}
     types: list[Link] = []
     for p, o in store.select(q(f"SELECT ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")).rows:
         prop = str(p)
@@ -676,7 +800,13 @@ def entity_detail(store: Store, labels: Labels, iri: str, max_incoming: int = 50
             continue
         if prop == PROV_DERIVED and isinstance(o, BNode):
             continue  # shown as quotes
+        if isinstance(o, Literal) and o.language and o.language != labels.language:
+            other_language.setdefault(prop, []).append(_value(o, labels))
+            continue
         outgoing.setdefault(prop, []).append(_value(o, labels))  # type: ignore[arg-type]
+    for prop, foreign in other_language.items():  # another language only where the reader's has none
+        if prop not in outgoing:
+            outgoing[prop] = foreign
     properties = [
         (link(p, labels), sorted(v, key=lambda x: x.text.casefold()))
         for p, v in sorted(outgoing.items(), key=lambda kv: labels.of(URIRef(kv[0])).casefold())
@@ -692,7 +822,7 @@ def entity_detail(store: Store, labels: Labels, iri: str, max_incoming: int = 50
         subject = owner if isinstance(s, BNode) else s
         if subject is None or isinstance(subject, BNode):
             continue
-        name = INVERSE_NAMES.get(str(p), f"{labels.of(p)} (omgekeerd)")
+        name = INVERSE_NAMES.get(str(p), f"verwijst hierheen als “{labels.of(p)}”")
         incoming.setdefault(name, {})[str(subject)] = link(subject, labels)
     return EntityDetail(
         link=link(iri, labels),
@@ -711,7 +841,8 @@ def _value(term: Node, labels: Labels) -> PropertyValue:
     if isinstance(term, Literal):
         from mkbgraph.web.rendering import format_value
 
-        note = term.language or (labels.of(term.datatype).split(":")[-1] if term.datatype else "")
+        datatype = labels.of(term.datatype).split(":")[-1] if term.datatype else ""
+        note = term.language or ("" if datatype in ("string", "langString") else datatype)
         return PropertyValue(format_value(term), None, note)
     if isinstance(term, BNode):
         return PropertyValue("(naamloze knoop)")
@@ -867,3 +998,190 @@ def organisations(store: Store, labels: Labels) -> list[OrganisationRow]:
         for o, leads, parts, ins in rows
     ]
     return sorted(found, key=lambda r: (-r.leads, -r.involved, r.link.label.casefold()))
+
+
+# --------------------------------------------------------------------------------------------
+# A page per kind: the question a reader of that kind of page has, answered first
+
+
+@dataclass
+class Fact:
+    """One line of a page's answer: a name and its values (links, or plain text)."""
+
+    name: str
+    links: list[Link] = field(default_factory=list)
+    text: str = ""
+    amounts: list[Amount] = field(default_factory=list)
+
+
+@dataclass
+class KindPage:
+    """What a page of one kind shows above the folded list of all properties."""
+
+    question: str
+    facts: list[Fact]
+    description: str = ""
+    quotes: list[Quote] = field(default_factory=list)
+    actions: list[ActionSummary] = field(default_factory=list)
+    actions_caption: str = ""
+    groups: list[tuple[str, list[Link]]] = field(default_factory=list)
+
+
+#: Kind -> the question its page answers first (Dutch; the catalogue has the English).
+KIND_QUESTIONS: dict[str, str] = {
+    "action": "Wie trekt deze actie, met wie en met welk geld, hoe staat ze ervoor en welke motie voert ze uit?",
+    "instrument": "Van wie is dit instrument, wie voert het uit, met welk geld, en welke acties gebruiken het?",
+    "theme": "Welke acties vallen onder dit thema, wie trekt ze en met welk geld?",
+    "action-line": "Welke acties vallen onder deze actielijn, wie trekt ze en met welk geld?",
+    "region": "Welke acties, instruments en deals gaan over deze regio?",
+    "regional-deal": "Wie doen mee aan deze deal en welke acties horen erbij?",
+    "document": "Wat is dit document, en welke acties, instrumenten en verzoeken verwijzen ernaar?",
+}
+
+
+def _objects(store: Store, labels: Labels, iri: str, props: str) -> list[Link]:
+    """The IRIs ``iri`` points to through any of ``props`` (a SPARQL VALUES body), sorted by label."""
+    rows = store.select(
+        q(
+            f"SELECT DISTINCT ?o WHERE {{ VALUES ?s {{ {iri_values([iri])} }} VALUES ?p {{ {props} }} ?s ?p ?o . FILTER(isIRI(?o)) }}"
+        )
+    ).rows
+    return sorted((link(o, labels) for (o,) in rows), key=lambda x: x.label.casefold())  # type: ignore[arg-type]
+
+
+def _subjects(store: Store, labels: Labels, iri: str, props: str, cls: str = "") -> list[Link]:
+    """The IRIs that point to ``iri`` through any of ``props`` (optionally only of class ``cls``)."""
+    typed = f"?s a {cls} ." if cls else ""
+    rows = store.select(
+        q(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {iri_values([iri])} }} VALUES ?p {{ {props} }} ?s ?p ?o . {typed} FILTER(isIRI(?s)) }}"
+        )
+    ).rows
+    return sorted((link(s, labels) for (s,) in rows), key=lambda x: x.label.casefold())  # type: ignore[arg-type]
+
+
+def _literal(store: Store, iri: str, prop: str, language: str) -> str:
+    """One literal of ``prop`` in the reader's language (else Dutch, else any)."""
+    rows = store.select(
+        q(f"SELECT ?v WHERE {{ VALUES ?s {{ {iri_values([iri])} }} ?s {prop} ?v . FILTER(isLiteral(?v)) }}")
+    ).rows
+    values = [v for (v,) in rows if isinstance(v, Literal)]
+    for want in (language, "nl", None):
+        for value in sorted(values, key=str):
+            if (value.language or None) == want:
+                return str(value)
+    return str(values[0]) if values else ""
+
+
+def _amounts(store: Store, labels: Labels, iri: str) -> list[Amount]:
+    rows = store.select(
+        q(
+            f"SELECT ?m ?v WHERE {{ VALUES ?s {{ {iri_values([iri])} }} ?s mkb:budget ?m . OPTIONAL {{ ?m schema:value ?v }} }}"
+        )
+    ).rows
+    return [Amount(link(m, labels), _decimal(v)) for m, v in rows]  # type: ignore[arg-type]
+
+
+def _action_facts(store: Store, labels: Labels, summary: ActionSummary, iri: str) -> list[Fact]:
+    """Lead, partners, money, status, dates and motions first; what is not recorded says so."""
+    answers = _objects(store, labels, iri, "mkb:answers")
+    return [
+        Fact("Trekker", summary.lead, "" if summary.lead else "niet vastgelegd"),
+        Fact("Partners", summary.partners, "" if summary.partners else "geen vastgelegd"),
+        Fact("Financiers", summary.funders),
+        Fact("Geld", amounts=summary.amounts, text="" if summary.amounts else "geen bedrag vastgelegd"),
+        Fact(
+            "Status", [summary.status] if summary.status else [], "" if summary.status else "niet vastgelegd"
+        ),
+        Fact("Data", text="; ".join(f"{n}: {v}" for n, v in summary.dates) or "geen datum vastgelegd"),
+        Fact("Voert uit", answers, "" if answers else "geen motie of verzoek"),
+        Fact("Instrumenten", summary.instruments),
+        Fact("Thema en actielijn", summary.themes + summary.lines),
+        Fact("Onderdeel van", _objects(store, labels, iri, "mkb:partOfAction")),
+    ]
+
+
+def kind_page(store: Store, labels: Labels, iri: str, kind: str) -> KindPage | None:
+    """The answer-first part of the page of an action, instrument, theme, action line, region,
+    regional deal or document; None for other kinds (their page is the property list)."""
+    if kind not in KIND_QUESTIONS:
+        return None
+    language = labels.language
+    description = _literal(store, iri, "dcterms:description", language)
+    quotes = quotes_of(store, labels, [iri]).get(iri, [])
+    page = KindPage(KIND_QUESTIONS[kind], [], description, quotes)
+    if kind == "action":
+        summary = action_summaries(store, labels, [iri])[0]
+        page.facts = [
+            f
+            for f in _action_facts(store, labels, summary, iri)
+            if f is not None and (f.links or f.text or f.amounts)
+        ]
+        page.quotes = summary.quotes
+        parts = _subjects(store, labels, iri, "mkb:partOfAction")
+        if parts:
+            page.groups.append(("Deelacties", parts))
+        return page
+    if kind == "instrument":
+        page.facts = [
+            Fact("Soort", _objects(store, labels, iri, "mkb:instrumentKind")),
+            Fact("Eigenaar", _objects(store, labels, iri, "mkb:ownerOrganisation")),
+            Fact("Uitvoerder", _objects(store, labels, iri, "mkb:executingOrganisation")),
+            Fact("Partners", _objects(store, labels, iri, "mkb:partner")),
+            Fact("Geld", amounts=_amounts(store, labels, iri)),
+            Fact("Beschreven in", _objects(store, labels, iri, "mkb:documentedIn")),
+            Fact("Vestigingsplaatsen", _objects(store, labels, iri, "mkb:location")),
+        ]
+        actions = [a.iri for a in _subjects(store, labels, iri, "mkb:usesInstrument", "mkb:Action")]
+        page.actions_caption = "Acties die dit instrument gebruiken"
+    elif kind in ("theme", "action-line"):
+        prop = "mkb:theme" if kind == "theme" else "mkb:actionLine"
+        actions = [a.iri for a in _subjects(store, labels, iri, prop, "mkb:Action")]
+        page.facts = [
+            Fact("Nummer", text=_literal(store, iri, "skos:notation", language)),
+            Fact("Actielijnen", _subjects(store, labels, iri, "skos:broader", "mkb:ActionLine"))
+            if kind == "theme"
+            else Fact("Thema", _objects(store, labels, iri, "skos:broader")),
+        ]
+        page.actions_caption = "Acties in dit thema" if kind == "theme" else "Acties in deze actielijn"
+    elif kind == "region":
+        actions = [a.iri for a in _subjects(store, labels, iri, "mkb:concernsRegion", "mkb:Action")]
+        page.facts = [
+            Fact(
+                "Instrumenten",
+                _subjects(store, labels, iri, "mkb:location mkb:concernsRegion", "mkb:Instrument"),
+            ),
+            Fact("Regionale deals", _subjects(store, labels, iri, "mkb:concernsRegion", "mkb:RegionalDeal")),
+        ]
+        page.actions_caption = "Acties die over deze regio gaan"
+    elif kind == "regional-deal":
+        actions = [a.iri for a in _subjects(store, labels, iri, "mkb:concernsRegionalDeal", "mkb:Action")]
+        page.facts = [
+            Fact("Regio's", _objects(store, labels, iri, "mkb:concernsRegion")),
+            Fact("Eigenaar", _objects(store, labels, iri, "mkb:ownerOrganisation")),
+            Fact("Partners", _objects(store, labels, iri, "mkb:partner mkb:executingOrganisation")),
+            Fact("Geld", amounts=_amounts(store, labels, iri)),
+        ]
+        page.actions_caption = "Acties bij deze deal"
+    else:  # document
+        actions = [a.iri for a in _subjects(store, labels, iri, "mkb:documentedIn mkb:answers", "mkb:Action")]
+        page.facts = [
+            Fact("Datum", text=_literal(store, iri, "dcterms:date", language)),
+            Fact("Kenmerk", text=_literal(store, iri, "dcterms:identifier", language)),
+            Fact("Officiële publicatie", _external(store, iri)),
+            Fact("Instrumenten", _subjects(store, labels, iri, "mkb:documentedIn", "mkb:Instrument")),
+            Fact("Kamerstuk van", _subjects(store, labels, iri, "mkb:kamerstuk")),
+            Fact("Beantwoordt", _objects(store, labels, iri, "mkb:answers")),
+        ]
+        page.actions_caption = "Acties die in dit document beschreven staan of het beantwoorden"
+    page.facts = [f for f in page.facts if f.links or f.text or f.amounts]
+    page.actions = sorted(action_summaries(store, labels, actions), key=lambda s: s.link.label.casefold())
+    return page
+
+
+def _external(store: Store, iri: str) -> list[Link]:
+    """The document's web addresses (rdfs:seeAlso), as links that leave the site."""
+    rows = store.select(
+        q(f"SELECT ?u WHERE {{ VALUES ?s {{ {iri_values([iri])} }} ?s rdfs:seeAlso ?u . FILTER(isIRI(?u)) }}")
+    ).rows
+    return [Link(str(u), str(u), None) for (u,) in rows if str(u).startswith("https://")]
