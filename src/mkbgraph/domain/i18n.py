@@ -376,6 +376,7 @@ ENGLISH.update(
         "in regio": "in region",
         "in deal": "in deal",
         "voert uit": "executes",
+        "gericht aan": "addressed to",
     }
 )
 
