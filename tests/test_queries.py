@@ -29,7 +29,7 @@ from mkbgraph.sparql.catalogue import (
     parse_query_file,
 )
 from mkbgraph.sparql.screen import screen
-from mkbgraph.vocab import ID, MKB, PREFIXES
+from mkbgraph.vocab import ID, MKB, ORG, PREFIXES
 
 QUERIES = PROJECT_ROOT / "queries"
 CATALOGUE = Catalogue.load(QUERIES)
@@ -196,6 +196,21 @@ def test_every_action_has_a_lead_and_partners_are_labelled(store: OxigraphStore,
     assert all(str(lead) for lead in column(result, "leads"))
     ezk_actions = run(store, "action-lead-and-partners", theme="theme:financiering")
     assert {str(t) for t in column(ezk_actions, "theme")} == {f"{PREFIXES['theme']}financiering"}
+
+
+def test_each_organisation_appears_under_one_name(store: OxigraphStore, graph: Graph) -> None:
+    """A ministry with two abbreviations (J&V, JenV) is listed once, under one of them."""
+    names: dict[str, set[str]] = {}
+    for org in graph.subjects(RDF.type, ORG.Organization):
+        for label in (*graph.objects(org, SKOS.prefLabel), *graph.objects(org, SKOS.altLabel)):
+            names.setdefault(str(org), set()).add(str(label))
+    several = {org: n for org, n in names.items() if len(n) > 1}
+    assert f"{ORGN}jenv" in several and {"J&V", "JenV"} <= several[f"{ORGN}jenv"]
+    for row in run(store, "action-lead-and-partners").dicts():
+        for field in ("leads", "partners", "funders"):
+            cell = {n.removesuffix(" (aangenomen)") for n in str(row[field] or "").split("; ") if n}
+            for org, known in several.items():
+                assert len(cell & known) <= 1, f"{row['action']} {field}: {sorted(cell & known)} name {org}"
 
 
 def test_ezk_is_among_the_busiest_organisations(store: OxigraphStore) -> None:
