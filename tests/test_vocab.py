@@ -6,6 +6,7 @@ from rdflib import Graph, URIRef
 
 from mkbgraph.network.projection import KINDS, full_graph
 from mkbgraph.vocab import (
+    ASSUMED,
     ID,
     KIND_BY_KEY,
     KIND_TABLE,
@@ -13,6 +14,7 @@ from mkbgraph.vocab import (
     PREFIXES,
     RELATION_BY_KEY,
     RELATION_TABLE,
+    STATED,
     kind_of_iri,
 )
 from mkbgraph.web.network_view import VIEW_KINDS, legend
@@ -41,7 +43,12 @@ def test_keys_and_prefixes_are_unique_and_every_prefix_is_bound() -> None:
     assert len(set(keys)) == len(keys) and len(set(prefixes)) == len(prefixes)
     for kind in KIND_TABLE:
         assert PREFIXES[kind.prefix] == f"{ID}{kind.key}/"
-    assert len({r.key for r in RELATION_TABLE}) == len(RELATION_TABLE) == len(RELATION_BY_KEY)
+    # one row per (key, basis): an assumed role (issue 12) is its own row with the key of the stated one
+    assert len({(r.key, r.basis) for r in RELATION_TABLE}) == len(RELATION_TABLE)
+    assert {r.basis for r in RELATION_TABLE} == {STATED, ASSUMED}
+    assert {r.key for r in RELATION_TABLE if r.basis == ASSUMED} <= set(RELATION_BY_KEY)
+    assert len(RELATION_BY_KEY) == len({r.key for r in RELATION_TABLE})
+    assert all(r.basis == STATED for r in RELATION_BY_KEY.values())
     assert len({r.predicate for r in RELATION_TABLE}) == len(RELATION_TABLE)
 
 

@@ -254,6 +254,31 @@ def test_sparql_editor_without_javascript_is_a_form(browser: object, real_server
     context.close()
 
 
+def test_assumed_roles_are_off_by_default_and_dashed_behind_the_switch(
+    page: tuple[object, Recorder], real_server: str
+) -> None:
+    """Issue 12: the network shows what the report states; the switch adds assumed roles, dashed."""
+    tab, recorder = page
+    tab.goto(f"{real_server}/network?view=all")  # type: ignore[attr-defined]
+    _wait_for_network(tab)
+    dashed = "window.mkbNetwork.edges.get().filter(e => e.dashes).length"
+    stated_edges = tab.evaluate("window.mkbNetwork.edges.length")  # type: ignore[attr-defined]
+    assert tab.evaluate(dashed) == 0  # type: ignore[attr-defined]
+    with tab.expect_navigation():  # type: ignore[attr-defined]
+        tab.click("#assumed-on")  # type: ignore[attr-defined]
+    _wait_for_network(tab)
+    assert "assumed=true" in tab.url  # type: ignore[attr-defined]
+    assert tab.evaluate(dashed) > 0  # type: ignore[attr-defined]
+    assert tab.evaluate("window.mkbNetwork.edges.length") > stated_edges  # type: ignore[attr-defined]
+    labels = tab.evaluate(  # type: ignore[attr-defined]
+        "window.mkbNetwork.data.edges.filter(e => e.assumed).map(e => e.label)"
+    )
+    assert labels and all("(aangenomen)" in label for label in labels)
+    assert tab.locator("#assumed-off").count() == 1  # type: ignore[attr-defined]
+    _shot(tab, "network-assumed-dashed")
+    assert recorder.errors == []
+
+
 def test_hostile_labels_stay_text_in_the_network(page: tuple[object, Recorder], hostile_server: str) -> None:
     tab, recorder = page
     tab.goto(f"{hostile_server}/network?view=all")  # type: ignore[attr-defined]

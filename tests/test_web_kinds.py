@@ -29,7 +29,8 @@ def _answer(html: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("path", "question", "facts"),
     [
-        ("/id/action/advies-digitale-rie", "Wie trekt deze actie", {"Trekker": "Strategische commissie", "Partners": "Ministerie van Sociale Zaken", "Status": "afgerond", "Geld": "geen bedrag vastgelegd", "Voert uit": "geen motie of verzoek"}),
+        # issue 12: SZW and EZK received this advice (addressees); the report names no partner
+        ("/id/action/advies-digitale-rie", "Wie trekt deze actie", {"Trekker": "Strategische commissie", "Partners": "geen vastgelegd", "Status": "afgerond", "Geld": "geen bedrag vastgelegd", "Voert uit": "geen motie of verzoek"}),
         ("/id/instrument/dtif", "Van wie is dit instrument", {"Soort": "fonds", "Beschreven in": "34952"}),
         ("/id/theme/financiering", "Welke acties vallen onder dit thema", {"Nummer": "2", "Actielijnen": "Stimuleren alternatieve financiering"}),
         ("/id/region/kuala-lumpur", "Welke acties, instruments en deals", {"Instrumenten": "Soft landing spots"}),

@@ -98,6 +98,10 @@ def kind_of_iri(iri: object) -> str:
     return "term" if text.startswith(str(MKB)) else ""
 
 
+#: The basis of a role: named in the report, or assumed (with the reason in the data).
+STATED, ASSUMED = "stated", "assumed"
+
+
 @dataclass(frozen=True)
 class Relation:
     """One predicate as an edge type of the network: its short key, its Dutch name as a noun
@@ -108,6 +112,9 @@ class Relation:
     nl: str
     verb: str = ""
     colour: str = "#bbbbbb"
+    #: "stated" (the report names the role) or "assumed" (issue 12: the makers of the graph assumed
+    #: it; same key as the stated relation, its own predicate, kept out of the network by default).
+    basis: str = "stated"
 
 
 #: Every predicate that is an edge type. A table, not an if-chain: add a row and it becomes one.
@@ -141,10 +148,43 @@ RELATION_TABLE: tuple[Relation, ...] = (
     Relation("about", MKB.about, "gaat over"),
     Relation("speaker", MKB.speaker, "spreker"),
     Relation("speaks_for", MKB.speakerOrganisation, "organisatie van de spreker"),
+    Relation("responds_to", MKB.respondsTo, "beantwoordt verzoek", "beantwoordt", "#c0392b"),
+    Relation("addressee", MKB.addressee, "geadresseerde", "gericht aan", "#5d6d7e"),
+    # Assumed roles (issue 12): the same edge type as the stated role, basis "assumed".
+    Relation(
+        "responsible",
+        MKB.assumedResponsibleOrganisation,
+        "verantwoordelijke organisatie",
+        "verantwoordelijk (aangenomen)",
+        "#e08a1e",
+        ASSUMED,
+    ),
+    Relation(
+        "involved",
+        MKB.assumedInvolvedOrganisation,
+        "betrokken organisatie",
+        "betrokken (aangenomen)",
+        "#f0b76e",
+        ASSUMED,
+    ),
+    Relation("funds", MKB.assumedFunder, "financier", "financiert (aangenomen)", "#b8860b", ASSUMED),
+    Relation("owns", MKB.assumedOwnerOrganisation, "eigenaar", "eigenaar (aangenomen)", "#999999", ASSUMED),
+    Relation(
+        "executes",
+        MKB.assumedExecutingOrganisation,
+        "uitvoerder",
+        "voert uit (aangenomen)",
+        "#777777",
+        ASSUMED,
+    ),
+    Relation("partner", MKB.assumedPartner, "partner", "partner (aangenomen)", "#bbbbbb", ASSUMED),
+    Relation(
+        "addressee", MKB.assumedAddressee, "geadresseerde", "gericht aan (aangenomen)", "#5d6d7e", ASSUMED
+    ),
 )
 
-#: Relation key -> relation.
-RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATION_TABLE}
+#: Relation key -> relation (the stated row of each key).
+RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATION_TABLE if r.basis == STATED}
 
 
 #: Prefixes bound in every serialization and prepended to canned and user queries on request.
@@ -167,6 +207,9 @@ PREFIXES: dict[str, str] = {
     "okind": f"{MKB}organisation-kind/",
     "ikind": f"{MKB}instrument-kind/",
     "akind": f"{MKB}amount-kind/",
+    "tbasis": f"{MKB}time-basis/",
+    "role": f"{MKB}role/",
+    "basis": f"{MKB}basis/",
     "flag": f"{MKB}flag/",
     **{kind.prefix: f"{ID}{kind.key}/" for kind in KIND_TABLE},
 }

@@ -189,6 +189,9 @@ class KeyPlayers(_Model):
     """Rankings of organisations, overall or in one theme."""
 
     theme: str | None
+    assumed_roles_included: bool = Field(
+        description="Whether roles the report does not state (assumed leads, owners...) count; false by default."
+    )
     approximate: bool
     eigenvector_converged: bool
     nodes: int

@@ -10,6 +10,7 @@ shape, `{"error": {"status": 404, "title": "...", "detail": "...", "code": "..."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
@@ -100,9 +101,22 @@ def _one_of(name: str, value: str, allowed: Iterable[str]) -> None:
         raise BadParameter(message, title=f"Unknown {name}", code=f"unknown_{name}")
 
 
-def _analysis(request: Request) -> NetworkAnalysis:
+def _analysis(request: Request, include_assumed: bool = False) -> NetworkAnalysis:
+    """The analysis of the current snapshot; with `include_assumed` the roles the report does not
+    state (issue 12) count too (a second cached analysis)."""
     snapshot: Snapshot = request.app.state.live.current
-    return analysis(snapshot, request.app.state.network_options)
+    options = request.app.state.network_options
+    if include_assumed:
+        options = replace(options, include_assumed=True)
+    return analysis(snapshot, options)
+
+
+AssumedQuery = Annotated[
+    bool,
+    Query(
+        description="Also count roles the report does not state (assumed leads, owners...). Default: stated only."
+    ),
+]
 
 
 def _envelope(result: NetworkAnalysis, body: dict[str, Any]) -> dict[str, Any]:
@@ -159,11 +173,15 @@ def _documented(model: type, csv: bool = False) -> dict[int | str, dict[str, Any
 
 
 @router.get("/stats", summary="Key players and coordination gaps", responses=_documented(StatsAnswer))
-def stats(request: Request, theme: Annotated[str | None, Query(description=THEME_HELP)] = None) -> Any:
+def stats(
+    request: Request,
+    theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
+    assumed: AssumedQuery = False,
+) -> Any:
     """Rankings of organisations (degree, weighted degree, betweenness, PageRank, eigenvector; who
     leads, who partners, which ministries act alone) and the coordination gaps, overall or per theme.
     `key_players.approximate` is true when betweenness is a sampled estimate."""
-    result = _analysis(request)
+    result = _analysis(request, assumed)
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:
@@ -183,10 +201,12 @@ def key_players(
     request: Request,
     theme: Annotated[str | None, Query(description=THEME_HELP)] = None,
     format: TableFormat = "json",
+    assumed: AssumedQuery = False,
 ) -> Any:
     """Centrality of organisations in the stakeholder graph, who leads most, who partners most and
-    which ministries act alone. As CSV: one row per organisation, by PageRank."""
-    result = _analysis(request)
+    which ministries act alone; by default from the roles the report states, with `assumed=true`
+    also from the assumed ones. As CSV: one row per organisation, by PageRank."""
+    result = _analysis(request, assumed)
     try:
         theme_iri = result.resolve_theme(theme)
     except ResolveError as exc:

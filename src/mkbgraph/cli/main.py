@@ -176,9 +176,17 @@ def coverage(
     ] = False,
     show_all: Annotated[bool, typer.Option("--all", help="List covered bullets too.")] = False,
     data: Annotated[Path | None, typer.Option(help="Data folder.")] = None,
+    named: Annotated[
+        bool,
+        typer.Option(
+            "--named",
+            help="Check named things instead: every euro figure and abbreviation in capitals is modelled "
+            "or a reviewed exception (exit 1 when one is missing or an exception is stale).",
+        ),
+    ] = False,
 ) -> None:
     """Which bullets of the report are modelled, per chapter; lists the bullets with no resource."""
-    from mkbgraph.graph.coverage import compute_coverage
+    from mkbgraph.graph.coverage import compute_coverage, compute_named_things, exceptions_path
     from mkbgraph.graph.load import LoadError, load_graph
 
     settings = _settings(data)
@@ -187,6 +195,26 @@ def coverage(
     except LoadError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
+    if named:
+        things = compute_named_things(
+            loaded.graph, settings.source_path, exceptions_path(settings.source_path)
+        )
+        if as_json:
+            print(json.dumps(things.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            for kind, found in (("euro figures", things.figures), ("abbreviations", things.abbreviations)):
+                states = [found[k] for k in found]
+                console.print(
+                    f"{kind}: {len(found)}; modelled {states.count('modelled')}, "
+                    f"excepted {states.count('excepted')}, missing {states.count('missing')}"
+                )
+            for item in things.missing:
+                print(f"✗ missing: {item}")
+            for item in things.stale_exceptions:
+                print(f"✗ stale exception (modelled or not in the report): {item}")
+        if things.missing or things.stale_exceptions:
+            raise typer.Exit(1)
+        return
     report = compute_coverage(loaded.graph, settings.source_path)
     if as_json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))

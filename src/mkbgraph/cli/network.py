@@ -36,6 +36,9 @@ PROJECTION_NAMES = ("full", "stakeholder", "motion")
 
 DataOption = Annotated[Path | None, typer.Option(help="Data folder (default: data/turtle).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+IncludeAssumedOption = Annotated[
+    bool, typer.Option("--include-assumed", help="Also count roles the report does not state (assumed ones).")
+]
 
 
 def _settings(data: Path | None) -> Settings:
@@ -45,15 +48,19 @@ def _settings(data: Path | None) -> Settings:
     return base.model_copy(update={"data_dir": data}) if data is not None else base
 
 
-def load_analysis(settings: Settings) -> NetworkAnalysis:
-    """Parse ontology and data (unvalidated: analytics describe what is there) and project them."""
+def load_analysis(settings: Settings, *, include_assumed: bool = False) -> NetworkAnalysis:
+    """Parse ontology and data (unvalidated: analytics describe what is there) and project them;
+    roles the report does not state count only with `include_assumed`."""
+    from dataclasses import replace
+
     from mkbgraph.graph.load import load_graph
     from mkbgraph.network.metrics import MetricOptions, NetworkAnalysis
     from mkbgraph.network.projection import full_graph
 
     loaded = load_graph(settings.ontology_dir, settings.data_dir, None, check=False)
+    options = replace(MetricOptions.from_settings(settings), include_assumed=include_assumed)
     return NetworkAnalysis(
-        loaded.fingerprint, loaded.graph, full_graph(loaded.graph), MetricOptions.from_settings(settings)
+        loaded.fingerprint, loaded.graph, full_graph(loaded.graph, options.projection()), options
     )
 
 
@@ -92,11 +99,11 @@ def run_export(analysis: NetworkAnalysis, fmt: str, projection: str = "full") ->
     return export_graph(PROJECTIONS[projection](analysis.full), fmt)
 
 
-def _load(data: Path | None) -> NetworkAnalysis:
+def _load(data: Path | None, include_assumed: bool = False) -> NetworkAnalysis:
     from mkbgraph.graph.load import LoadError
 
     try:
-        return load_analysis(_settings(data))
+        return load_analysis(_settings(data), include_assumed=include_assumed)
     except LoadError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
@@ -123,11 +130,14 @@ def stats(
     as_json: JsonOption = False,
     data: DataOption = None,
     top: Annotated[int, typer.Option(help="Organisations shown in the ranking table.")] = 15,
+    include_assumed: IncludeAssumedOption = False,
 ) -> None:
-    """Key players (centrality, who leads, who partners, who acts alone) and coordination gaps."""
+    """Key players (centrality, who leads, who partners, who acts alone) and coordination gaps.
+
+    By default only roles the report states count; --include-assumed adds the assumed ones."""
     from mkbgraph.network.paths import ResolveError
 
-    analysis = _load(data)
+    analysis = _load(data, include_assumed)
     try:
         result = run_stats(analysis, theme)
     except ResolveError as exc:

@@ -333,6 +333,8 @@ ENGLISH.update(
         "Stappen rond": "Steps around",
         "Vaste queries": "Canned queries",
         "Volledige graaf": "Full graph",
+        "Alleen rollen die de rapportage noemt": "Only roles the report states",
+        "Ook aangenomen rollen (gestippeld)": "Also assumed roles (dashed)",
         "Volledige graaf (acties, instrumenten, moties)": "Full graph (actions, instruments, motions)",
         "Vraag de graaf zelf. De voorvoegsels van het project (mkb:, orgn:, act:, ...) zijn al bekend; resultaten linken naar de pagina's van deze site; Delen geeft een link die de query herstelt en uitvoert.": "Ask the graph yourself. The project's prefixes (mkb:, orgn:, act:, ...) are known; results link to this site's pages; Share gives a link that restores and runs the query.",
         "Weergave": "View",
@@ -377,6 +379,7 @@ ENGLISH.update(
         "in regio": "in region",
         "in deal": "in deal",
         "voert uit": "executes",
+        "gericht aan": "addressed to",
     }
 )
 

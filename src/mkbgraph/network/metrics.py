@@ -29,6 +29,7 @@ from mkbgraph.network.paths import ResourceIndex, connections, explained_path
 from mkbgraph.network.projection import (
     ACTION_ROLES,
     REQUEST_KINDS,
+    Projection,
     full_graph,
     nodes_of_kind,
     stakeholder_graph,
@@ -46,6 +47,13 @@ class MetricOptions:
     betweenness_k: int = 256
     seed: int = 42
     layout_iterations: int = 50
+    #: Count roles the report does not state (assumed leads, owners...) in key players and the
+    #: network; off by default, so rankings rest on what the report says (issue 12).
+    include_assumed: bool = False
+
+    def projection(self) -> Projection:
+        """The projection of the full graph these options ask for."""
+        return Projection(include_assumed=self.include_assumed)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MetricOptions:
@@ -177,6 +185,7 @@ def key_players(full: nx.MultiDiGraph, theme: str | None, options: MetricOptions
 
     return {
         "theme": theme,
+        "assumed_roles_included": options.include_assumed,
         "approximate": scores["approximate"],
         "eigenvector_converged": scores["eigenvector_converged"],
         "nodes": stakeholders.number_of_nodes(),
@@ -225,7 +234,11 @@ def coordination_gaps(full: nx.MultiDiGraph, theme: str | None = None) -> dict[s
         for request in nodes_of_kind(full, kind):
             if theme is not None and theme not in full.nodes[request]["themes"]:
                 continue
-            answers = {s for s, _, d in full.in_edges(request, data=True) if d["relation"] == "answers"}
+            answers = {
+                s
+                for s, _, d in full.in_edges(request, data=True)
+                if d["relation"] in ("answers", "responds_to")
+            }
             answering = sorted(answers & all_actions)
             verdict = follow_up(
                 full.nodes[request].get("status") or None,
@@ -471,7 +484,9 @@ class NetworkCache:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-            entry = NetworkAnalysis(snapshot.version, snapshot.graph, full_graph(snapshot.graph), key[1])
+            entry = NetworkAnalysis(
+                snapshot.version, snapshot.graph, full_graph(snapshot.graph, key[1].projection()), key[1]
+            )
             self._entries[key] = entry
             while len(self._entries) > self._maxsize:
                 self._entries.popitem(last=False)

@@ -8,7 +8,9 @@ Three projections, all keyed by IRI string:
   ""), `themes` (sorted list of theme IRIs the node is tied to), `classification` (last segment of
   org:classification such as "ministry"; "" elsewhere). Edge attributes: `relation` (short
   key), `label` (Dutch label of the predicate from the ontology), `predicate` (IRI), and `quote` /
-  `section`: one provenance excerpt of the edge's *subject* (prov:wasDerivedFrom). Excerpts belong
+  `section`: one provenance excerpt of the edge's *subject* (prov:wasDerivedFrom), and `basis`:
+  "stated" (the report names the role) or "assumed" (issue 12; only with
+  `Projection(include_assumed=True)`, the default network shows stated roles only). Excerpts belong
   to resources, not to triples, so this is the subject's excerpt that names the object (its label
   or abbreviation) when there is one, else the subject's first excerpt in sorted order; good enough
   as "the quote behind the edge", and deterministic.
@@ -33,7 +35,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from mkbgraph.domain.labels import DEFAULT_LANGUAGE, pick_label
-from mkbgraph.vocab import KIND_TABLE, MKB, ORG, RELATION_BY_KEY, RELATION_TABLE, Relation, kind_of_iri
+from mkbgraph.vocab import (
+    ASSUMED,
+    KIND_TABLE,
+    MKB,
+    ORG,
+    RELATION_BY_KEY,
+    RELATION_TABLE,
+    STATED,
+    Relation,
+    kind_of_iri,
+)
 
 #: rdf:type -> node kind, in the order the first matching type wins (from the one kinds table).
 KIND_BY_CLASS: tuple[tuple[URIRef, str], ...] = tuple(
@@ -43,7 +55,8 @@ KIND_BY_CLASS: tuple[tuple[URIRef, str], ...] = tuple(
 #: All node kinds the projection knows: the kinds a class makes.
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for _, kind in KIND_BY_CLASS))
 
-#: Predicate -> relation (from the one relations table).
+#: Predicate -> relation (from the one relations table; an assumed role is its own row, with the
+#: same key as the stated one and basis "assumed").
 RELATIONS: dict[URIRef, Relation] = {r.predicate: r for r in RELATION_TABLE}
 
 #: The roles through which an organisation takes part in an action (stakeholder graph).
@@ -59,6 +72,7 @@ class Projection:
 
     kinds: frozenset[str] | None = None
     relations: frozenset[str] | None = None
+    include_assumed: bool = False
 
     def __post_init__(self) -> None:
         unknown_kinds = set(self.kinds or ()) - set(KINDS)
@@ -71,8 +85,11 @@ class Projection:
     def keeps_kind(self, kind: str) -> bool:
         return self.kinds is None or kind in self.kinds
 
-    def keeps_relation(self, key: str) -> bool:
-        return self.relations is None or key in self.relations
+    def keeps_relation(self, relation: Relation) -> bool:
+        """Kept: the relation's key is selected, and the fact is stated or assumed ones are wanted."""
+        if relation.basis == ASSUMED and not self.include_assumed:
+            return False
+        return self.relations is None or relation.key in self.relations
 
 
 # --------------------------------------------------------------------------- labels and kinds
@@ -120,6 +137,8 @@ def _relation_labels(graph: Graph) -> dict[str, str]:
     """Relation key -> Dutch label of its predicate in the ontology (fallback when unlabelled)."""
     labels = {}
     for predicate, relation in RELATIONS.items():
+        if relation.basis != STATED:
+            continue
         nl = [
             o for o in graph.objects(predicate, RDFS.label) if isinstance(o, Literal) and o.language == "nl"
         ]
@@ -175,7 +194,7 @@ def full_graph(graph: Graph, projection: Projection | None = None) -> nx.MultiDi
     relation_labels = _relation_labels(graph)
     triples: list[tuple[URIRef, Relation, URIRef]] = []
     for predicate, relation in RELATIONS.items():
-        if not projection.keeps_relation(relation.key):
+        if not projection.keeps_relation(relation):
             continue
         for subject, obj in graph.subject_objects(predicate):
             if not (isinstance(subject, URIRef) and isinstance(obj, URIRef)):
@@ -214,6 +233,7 @@ def full_graph(graph: Graph, projection: Projection | None = None) -> nx.MultiDi
             relation=relation.key,
             label=relation_labels[relation.key],
             predicate=str(relation.predicate),
+            basis=relation.basis,
             quote=quote,
             section=section,
         )
@@ -354,7 +374,12 @@ def motion_graph(
         if subject in answering and data["relation"] in wanted_roles:
             result.add_node(obj, **full.nodes[obj])
             result.add_edge(
-                subject, obj, relation=data["relation"], label=data["label"], predicate=data["predicate"]
+                subject,
+                obj,
+                relation=data["relation"],
+                label=data["label"],
+                predicate=data["predicate"],
+                basis=data["basis"],
             )
     return result
 

@@ -27,8 +27,8 @@ from rdflib import Graph
 
 from mkbgraph.graph.store import Snapshot
 from mkbgraph.network.metrics import layout, node_metrics
-from mkbgraph.network.projection import full_graph
-from mkbgraph.vocab import ID, KIND_BY_KEY, MKB, RELATION_BY_KEY, Kind, sparql_prefix_block
+from mkbgraph.network.projection import Projection, full_graph
+from mkbgraph.vocab import ASSUMED, ID, KIND_BY_KEY, MKB, RELATION_BY_KEY, Kind, sparql_prefix_block
 from mkbgraph.web.rendering import Labels, local_path
 
 #: The kinds the view draws, in legend order; colour, shape and name come from the kinds table.
@@ -93,10 +93,11 @@ LAYOUT_SCALE = 1000.0
 # Projection
 
 
-def project(graph: Graph) -> nx.MultiDiGraph:
+def project(graph: Graph, include_assumed: bool = False) -> nx.MultiDiGraph:
     """The view's part of the network module's full graph: only the kinds the view draws
-    (actions, organisations, requests, instruments, deals, regions)."""
-    full = full_graph(graph)
+    (actions, organisations, requests, instruments, deals, regions); roles the report does not
+    state only when asked (`include_assumed`), then drawn dashed."""
+    full = full_graph(graph, Projection(include_assumed=include_assumed))
     keep = [n for n, kind in full.nodes(data="kind") if kind in _VIEW_KIND_KEYS]
     return full.subgraph(keep).copy()  # type: ignore[no-any-return]
 
@@ -139,10 +140,10 @@ class NetworkModel:
     theme_labels: dict[str, str] = field(default_factory=dict)
 
 
-def build_model_for(snapshot: Snapshot, labels: Labels) -> NetworkModel:
+def build_model_for(snapshot: Snapshot, labels: Labels, include_assumed: bool = False) -> NetworkModel:
     """The model with theme names taken from `labels`: what the pages and the standalone file draw."""
     themes = snapshot.store.select(sparql_prefix_block() + "SELECT ?t WHERE { ?t a mkb:Theme }").rows
-    return build_model(snapshot, {str(t): labels.of(t) for (t,) in themes})
+    return build_model(snapshot, {str(t): labels.of(t) for (t,) in themes}, include_assumed)
 
 
 class _IdList(list):  # type: ignore[type-arg]
@@ -160,13 +161,15 @@ class _IdList(list):  # type: ignore[type-arg]
         return item in self._members
 
 
-def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) -> NetworkModel:
+def build_model(
+    snapshot: Snapshot, theme_labels: dict[str, str] | None = None, include_assumed: bool = False
+) -> NetworkModel:
     """Project, lay out, score and style the graph; pyvis turns the networkx graph into records."""
     from pyvis.edge import Edge
     from pyvis.network import Network
 
     started = time.perf_counter()
-    network = project(snapshot.graph)
+    network = project(snapshot.graph, include_assumed)
     positions = compute_layout(snapshot, network)
     metrics = compute_metrics(snapshot, network)
     centrality = {n: c for n, (c, _) in metrics.items()}
@@ -221,6 +224,7 @@ def build_model(snapshot: Snapshot, theme_labels: dict[str, str] | None = None) 
                 "quote": attrs.get("quote") or "",
                 "section": attrs.get("section") or "",
                 "sectionPath": local_path(attrs.get("section") or "") or "",
+                "assumed": attrs.get("basis") == ASSUMED,
             }
         )
         adjacency[source].add(target)
@@ -458,14 +462,17 @@ def compact(
     relations, quotes, sections = _Table(), _Table(), _Table()
     compact_edges = []
     for edge in edges:
+        assumed = bool(edge.get("assumed"))
+        sentence = RELATION_SENTENCES.get(edge["relation"], "{s} → " + edge["label"] + " → {o}")
         relation = relations.index(
             {
                 "name": edge["relation"],
-                "label": edge["label"],
+                "label": edge["label"] + (" (aangenomen)" if assumed else ""),
                 "color": edge["color"],
-                "sentence": RELATION_SENTENCES.get(edge["relation"], "{s} → " + edge["label"] + " → {o}"),
+                "sentence": sentence + (" (aangenomen: de rapportage noemt dit niet)" if assumed else ""),
+                "assumed": assumed,
             },
-            key=edge["relation"],
+            key=(edge["relation"], assumed),
         )
         quote = quotes.index(edge["quote"]) if edge["quote"] else -1
         section = sections.index(edge["section"]) if edge["section"] else -1

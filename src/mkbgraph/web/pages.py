@@ -650,12 +650,13 @@ def _present(request: Request, answer: Any) -> dict[str, Any]:
 # network view
 
 
-def network_model(request: Request) -> NetworkModel:
-    """The network of the served snapshot, built once per snapshot."""
+def network_model(request: Request, assumed: bool = False) -> NetworkModel:
+    """The network of the served snapshot, built once per snapshot (and once more with the roles
+    the report does not state, when asked)."""
     snapshot = _snapshot(request)
     labels = _labels(request)
-
-    return _cache(request).get(snapshot, _key(request, "network"), lambda: build_model_for(snapshot, labels))
+    key = _key(request, "network-assumed" if assumed else "network")
+    return _cache(request).get(snapshot, key, lambda: build_model_for(snapshot, labels, assumed))
 
 
 def network_filter(
@@ -670,7 +671,9 @@ def network_filter(
     return NetworkFilter(focus, depth, theme, tuple(k for k in kind if k), motion, organisation)
 
 
-def _network_payload(request: Request, chosen: NetworkFilter, view: str) -> dict[str, Any]:
+def _network_payload(
+    request: Request, chosen: NetworkFilter, view: str, assumed: bool = False
+) -> dict[str, Any]:
     """What the network page draws: the organisations view (who works with whom) unless a focus
     or filter is chosen or the whole graph is asked for (``view=all``)."""
     if view != "all" and not chosen.active:
@@ -679,7 +682,13 @@ def _network_payload(request: Request, chosen: NetworkFilter, view: str) -> dict
         return _cache(request).get(
             snapshot, _key(request, "organisation-view"), lambda: organisation_view(snapshot, labels)
         )
-    return page_data(network_model(request), chosen, _labels(request))
+    data = page_data(network_model(request, assumed), chosen, _labels(request))
+    data["assumed"] = assumed
+    return data
+
+
+#: The switch that adds the roles the report does not state to the full graph (drawn dashed).
+ASSUMED_HELP = "Ook rollen tonen die de rapportage niet noemt (aangenomen, gestippeld)."
 
 
 @router.get("/network", response_class=HTMLResponse)
@@ -689,13 +698,14 @@ def network_page(
     colour: str = Query("kind", pattern="^(kind|community)$"),
     size: str = Query("uniform", pattern="^(uniform|centrality)$"),
     view: str = Query("organisations", pattern="^(organisations|all)$"),
+    assumed: bool = Query(False, description=ASSUMED_HELP),
 ) -> HTMLResponse:
     """The interactive network: first the organisations and who works with whom; the full graph
     behind a switch; filters, search, ego view (fitted to the screen), side panel; positions
     precomputed."""
     model = network_model(request)
     focus = chosen.focus
-    data = dict(_network_payload(request, chosen, view))
+    data = dict(_network_payload(request, chosen, view, assumed))
     data["colour"] = colour
     data["size"] = size
     language = page_language(request)
@@ -729,9 +739,10 @@ def network_data(
     request: Request,
     chosen: NetworkFilter = Depends(network_filter),
     view: str = Query("all", pattern="^(organisations|all)$"),
+    assumed: bool = Query(False, description=ASSUMED_HELP),
 ) -> JSONResponse:
     """The nodes and edges the network page draws, as JSON (``view=organisations``: who works with whom)."""
-    return JSONResponse(_network_payload(request, chosen, view))
+    return JSONResponse(_network_payload(request, chosen, view, assumed))
 
 
 # --------------------------------------------------------------------------------------------

@@ -339,16 +339,28 @@ def action_summaries(store: Store, labels: Labels, actions: list[str]) -> list[A
         "funders": "mkb:funder",
         "instruments": "mkb:usesInstrument",
     }
+    # Roles the report does not state (issue 12) show in the same column, marked "(aangenomen)".
+    assumed: dict[str, str] = {
+        "lead": "mkb:assumedResponsibleOrganisation",
+        "partners": "mkb:assumedInvolvedOrganisation",
+        "funders": "mkb:assumedFunder",
+    }
     rows = store.select(
         q(
             f"SELECT ?a ?p ?o WHERE {{ VALUES ?a {{ {values} }} "
-            f"VALUES ?p {{ {' '.join(facets.values())} }} ?a ?p ?o }}"
+            f"VALUES ?p {{ {' '.join(facets.values())} {' '.join(assumed.values())} }} ?a ?p ?o }}"
         )
     ).rows
     by_property = {_expand_mkb(v): k for k, v in facets.items()}
+    assumed_by_property = {_expand_mkb(v): k for k, v in assumed.items()}
     for a, p, o in rows:
-        facet = by_property[str(p)]
         summary = summaries[str(a)]
+        if str(p) in assumed_by_property:
+            plain = link(o, labels)  # type: ignore[arg-type]
+            marked = Link(plain.iri, f"{plain.label} (aangenomen)", plain.path)
+            getattr(summary, assumed_by_property[str(p)]).append(marked)
+            continue
+        facet = by_property[str(p)]
         if facet == "status":
             summary.status = link(o, labels)  # type: ignore[arg-type]
         else:
@@ -508,7 +520,7 @@ REQUESTS_QUERY = (
 )
 ANSWERS_QUERY = (
     "SELECT ?request ?answer ?isAction ?status WHERE {\n"
-    "  ?answer mkb:answers ?request .\n"
+    "  ?answer mkb:answers|mkb:respondsTo ?request .\n"
     "  BIND(EXISTS { ?answer a mkb:Action } AS ?isAction)\n"
     "  OPTIONAL { ?answer mkb:status ?status }\n"
     "}"
@@ -643,7 +655,11 @@ def organisation_detail(store: Store, labels: Labels, iri: str) -> OrganisationD
     lead = [
         str(a)
         for (a,) in store.select(
-            q(f"SELECT DISTINCT ?a WHERE {{ VALUES ?o {{ {values} }} ?a mkb:responsibleOrganisation ?o }}")
+            # stated and assumed leads: the action table marks an assumed one "(aangenomen)"
+            q(
+                f"SELECT DISTINCT ?a WHERE {{ VALUES ?o {{ {values} }} "
+                "?a mkb:responsibleOrganisation|mkb:assumedResponsibleOrganisation ?o }"
+            )
         ).rows
     ]
     involved: list[tuple[str, str]] = []

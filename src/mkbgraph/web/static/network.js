@@ -40,6 +40,7 @@
       var section = e[4] >= 0 ? raw.sections[e[4]] : "";
       return {
         id: "e" + number, from: nodes[e[0]].id, to: nodes[e[1]].id, relation: relation.name,
+        assumed: !!relation.assumed,
         label: w(relation.label), color: relation.color, sentence: (raw.sentences || {})[relation.name] || relation.sentence || "{s} → " + relation.label + " → {o}",
         quote: e[3] >= 0 ? raw.quotes[e[3]] : "",
         section: section, sectionPath: section ? localPath(section) : "",
@@ -96,8 +97,9 @@
                color: { color: e.color, opacity: 0.55 }, title: tip(sentence(e)) };
     }
     // edge labels only where they can be read: on views of up to 150 nodes (the panel always names the relation)
+    // a role the report does not state (shown only with ?assumed=true) is drawn dashed
     return { id: e.id, from: e.from, to: e.to, label: data.nodes.length <= 150 ? e.label : undefined,
-             color: { color: e.color }, title: tip(sentence(e)) };
+             color: { color: e.color }, dashes: e.assumed, title: tip(sentence(e)) };
   }));
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.mkbNetwork = { network: network, nodes: nodes, edges: edges, data: data };
