@@ -8,6 +8,7 @@ a marker body: a test fails if the listener sees anything or the marker reaches 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -249,10 +250,21 @@ def test_workers_die_with_the_server(tmp_path: Path) -> None:
     workers = descendants(running.pid)
     assert len(workers) >= 3
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
-    threading.Thread(
-        target=lambda: httpx.get(f"{running.url}/sparql", params={"query": runaway}, timeout=5),
-        daemon=True,
-    ).start()
+
+    def send() -> None:
+        with contextlib.suppress(httpx.HTTPError):  # the server is killed under it: that is the point
+            httpx.get(f"{running.url}/sparql", params={"query": runaway}, timeout=5)
+
+    threading.Thread(target=send, daemon=True).start()
+    # kill only once a worker is busy with the runaway query (the engine reports one fewer free)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        engine = httpx.get(f"{running.url}/health", timeout=5).json()["query_engine"]
+        if engine["free"] < engine["workers"]:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the runaway query never reached a worker")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and running.process.poll() is None:
         os.kill(running.pid, signal.SIGKILL)
