@@ -30,7 +30,6 @@ bench/results/backends-<timestamp>.json. Loopback only, bounded in time, every s
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
 import signal
@@ -56,7 +55,7 @@ from bench_service import (
     subject_iris,
     wait_idle,
 )
-from bench_sparql import OXIGRAPH, free_port, real_ntriples, synthetic_ntriples
+from bench_sparql import OXIGRAPH, free_port, real_ntriples, synthetic_ntriples, write_report
 
 CASES = ("repeated", "distinct", "lookup", "page")
 CASE_TITLES = {
@@ -285,10 +284,8 @@ def main() -> None:
             report[label] = result
             tables.append(table(label, sizes[label], result, args))
             print("\n" + tables[-1] + "\n", flush=True)
-    target = RESULTS / f"backends-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     report["tables"] = tables
-    target.write_text(json.dumps(report, indent=2))
-    print(f"wrote {target}")
+    write_report("backends", report)
 
 
 if __name__ == "__main__":

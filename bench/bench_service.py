@@ -44,7 +44,6 @@ import argparse
 import contextlib
 import http.client
 import itertools
-import json
 import multiprocessing as mp
 import os
 import random
@@ -64,7 +63,16 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from bench_sparql import OXIGRAPH, RESULTS, _Answer, free_port, percentile, real_ntriples, synthetic_ntriples
+from bench_sparql import (
+    OXIGRAPH,
+    RESULTS,
+    _Answer,
+    free_port,
+    percentile,
+    real_ntriples,
+    synthetic_ntriples,
+    write_report,
+)
 
 ACCEPT = "application/sparql-results+json"
 CASES = ("repeated", "distinct", "lookup", "flood")
@@ -1100,10 +1108,8 @@ def main() -> None:
             report[label] = result
             tables.append(table(label, sizes[label], result, args))
             print("\n" + tables[-1] + "\n", flush=True)
-    target = RESULTS / f"service-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     report["tables"] = tables
-    target.write_text(json.dumps(report, indent=2))
-    print(f"wrote {target}")
+    write_report("service", report)
 
 
 if __name__ == "__main__":

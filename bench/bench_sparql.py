@@ -536,9 +536,15 @@ def main() -> None:
                 data, chosen, folder, args.clients, args.seconds, args.budget
             )
             report[f"{label}/load-average"] = os.getloadavg()
-    target = RESULTS / f"sparql-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    write_report("sparql", report)
+
+
+def write_report(name: str, report: dict[str, Any]) -> Path:
+    """Keep a run's figures as ``bench/results/NAME-<UTC time>.json`` (one file per run)."""
+    target = RESULTS / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     target.write_text(json.dumps(report, indent=2))
     print(f"wrote {target}")
+    return target
 
 
 if __name__ == "__main__":

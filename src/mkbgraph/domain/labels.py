@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from rdflib import Literal
 
+from mkbgraph.http_headers import weighted
 from mkbgraph.vocab import PREFIXES
 
 #: The interface languages, default first.
@@ -71,21 +72,8 @@ def normalise_language(value: str | None) -> str:
 
 def language_from_accept(header: str | None) -> str:
     """The interface language an ``Accept-Language`` header prefers (by q-value), else the default."""
-    offers: list[tuple[float, int, str]] = []
-    for position, part in enumerate((header or "").split(",")):
-        tag, *params = (p.strip() for p in part.split(";"))
-        if not tag:
-            continue
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        offers.append((-quality, position, tag))
-    for negative_quality, _, tag in sorted(offers):
-        code = tag.lower().split("-", 1)[0]
-        if negative_quality < 0 and code in LANGUAGES:
+    for tag, quality, _ in sorted(weighted(header), key=lambda entry: (-entry[1], entry[2])):
+        code = tag.split("-", 1)[0]
+        if quality > 0 and code in LANGUAGES:
             return code
     return DEFAULT_LANGUAGE

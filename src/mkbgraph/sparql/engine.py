@@ -488,6 +488,20 @@ class QueryEngine:
     """Screens, caches, schedules and runs queries in sandboxed worker processes."""
 
     def __init__(self, live: LiveGraph, settings: Settings | None = None) -> None:
+        self._share(live, settings)
+        self._idle: deque[_Worker] = deque()
+        self._workers: set[_Worker] = set()
+        self._starting = 0
+        self._started = False
+        self._own_store: OxigraphStore | None = None
+        self._data: tuple[str, str] = self._location(live.current)
+        self._spawner = _Spawner(self._on_started, self._on_failed)
+        live.listeners.append(self._on_reload)
+        weakref.finalize(self, _shutdown, self._workers, self._spawner)
+
+    def _share(self, live: LiveGraph, settings: Settings | None) -> None:
+        """What every engine has, whatever runs its queries: settings, the answer cache, the fair
+        scheduler and the loop and lock they are used under."""
         self.settings = settings or live.settings
         self.live = live
         self.cache = ResultCache(self.settings.cache_bytes)
@@ -498,18 +512,9 @@ class QueryEngine:
             max_waiting=s.query_queue,
             client_queue=s.client_queue,
         )
-        self._idle: deque[_Worker] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
-        self._starting = 0
         self._closed = False
-        self._started = False
-        self._own_store: OxigraphStore | None = None
-        self._data: tuple[str, str] = self._location(live.current)
-        self._spawner = _Spawner(self._on_started, self._on_failed)
-        live.listeners.append(self._on_reload)
-        weakref.finalize(self, _shutdown, self._workers, self._spawner)
 
     # -- public API ---------------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from mkbgraph.http_headers import weighted
+
 FormatKind = Literal["results", "rdf"]
 
 
@@ -164,20 +166,10 @@ class MediaRange:
 def parse_accept(header: str) -> list[MediaRange]:
     """The ranges of an Accept header; a malformed entry is skipped, a malformed q counts as 0."""
     ranges = []
-    for position, part in enumerate(header.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        kind, slash, sub = media.lower().partition("/")
-        if not slash or not kind or not sub:
-            continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        ranges.append(MediaRange(kind, sub, quality, position))
+    for media, quality, position in weighted(header):
+        kind, slash, sub = media.partition("/")
+        if slash and kind and sub:
+            ranges.append(MediaRange(kind, sub, min(max(quality, 0.0), 1.0), position))
     return ranges
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -39,11 +38,9 @@ from mkbgraph.graph.remote import (
 from mkbgraph.graph.store import LiveGraph, Snapshot
 from mkbgraph.sparql import screen, worker
 from mkbgraph.sparql.engine import (
-    FairScheduler,
     QueryEngine,
     QueryRejected,
     QueryTimeout,
-    ResultCache,
     _Reply,
     _reply,
 )
@@ -116,19 +113,8 @@ class RemoteQueryEngine(QueryEngine):
 
     def __init__(self, live: LiveGraph, settings: Settings | None = None) -> None:
         # no worker processes, so none of the base class's process bookkeeping
-        self.settings = settings or live.settings
-        self.live = live
-        self.cache = ResultCache(self.settings.cache_bytes)
+        self._share(live, settings)
         s = self.settings
-        self.scheduler = FairScheduler(
-            slots=s.query_workers,
-            per_client=s.client_concurrency,
-            max_waiting=s.query_queue,
-            client_queue=s.client_queue,
-        )
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock = threading.Lock()
-        self._closed = False
         self._pool = ThreadPoolExecutor(max_workers=s.query_workers, thread_name_prefix="mkbgraph-remote")
         self._data = self._location(live.current)
         live.listeners.append(self._on_reload)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from mkbgraph.config import Settings, public_base
+from mkbgraph.http_headers import weighted
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,22 +24,10 @@ def wants_html(request: Request) -> bool:
     (a browser does; ``curl`` and SPARQL clients do not, and get RDF)."""
     if "format" in request.query_params:
         return False
-    best: list[str] = []
-    top = -1.0
-    for part in request.headers.get("accept", "").split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        if quality > top:
-            best, top = [media.lower()], quality
-        elif quality == top:
-            best.append(media.lower())
-    return top > 0 and ("text/html" in best or "application/xhtml+xml" in best)
+    entries = weighted(request.headers.get("accept"))
+    top = max((quality for _, quality, _ in entries), default=-1.0)
+    best = {media for media, quality, _ in entries if quality == top}
+    return top > 0 and bool(best & {"text/html", "application/xhtml+xml"})
 
 
 def endpoint_page(request: Request, which: str = "sparql") -> HTMLResponse:
